@@ -1,0 +1,8 @@
+# Public headers, installed under $(includedir)/x12kit.
+nobase_include_HEADERS = \
+	include/x12kit/x12kit.h \
+	include/x12kit/common.h \
+	include/x12kit/lexer.h \
+	include/x12kit/envelope.h \
+	include/x12kit/writer.h
+nodist_nobase_include_HEADERS = include/x12kit/version.h

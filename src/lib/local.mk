@@ -1,0 +1,20 @@
+# libx12kit.  The sources are built once into a convenience library that
+# the unit tests link directly (so they can reach x12kitp_ internals),
+# and that the installed library wraps with only x12kit_ names exported.
+noinst_LTLIBRARIES += src/lib/libx12kit-core.la
+src_lib_libx12kit_core_la_SOURCES = \
+	src/lib/internal.h \
+	src/lib/common.c \
+	src/lib/lexer.c \
+	src/lib/envelope.c \
+	src/lib/writer.c \
+	src/lib/version.c
+src_lib_libx12kit_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DBUILDING_X12KIT
+src_lib_libx12kit_core_la_CFLAGS = $(AM_CFLAGS) $(VISIBILITY_CFLAGS)
+
+lib_LTLIBRARIES += src/lib/libx12kit.la
+src_lib_libx12kit_la_SOURCES =
+src_lib_libx12kit_la_LIBADD = src/lib/libx12kit-core.la
+src_lib_libx12kit_la_LDFLAGS = $(AM_LDFLAGS) -no-undefined \
+	-version-info $(X12KIT_LT_CURRENT):$(X12KIT_LT_REVISION):$(X12KIT_LT_AGE) \
+	-export-symbols-regex '^x12kit_'

@@ -1,0 +1,37 @@
+# Tests.  Every test program speaks TAP, so the harness counts single
+# test cases (cmocka prints TAP when CMOCKA_MESSAGE_OUTPUT=TAP).
+TEST_EXTENSIONS = .sh
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT; \
+	X12KIT_FIXTURES='$(abs_top_srcdir)/fixtures'; export X12KIT_FIXTURES; \
+	X12KIT_CLI='$(abs_top_builddir)/src/cli/x12kit'; export X12KIT_CLI; \
+	X12KIT_LIB='$(abs_top_builddir)/src/lib/.libs/libx12kit.so'; export X12KIT_LIB; \
+	X12KIT_SRCDIR='$(abs_top_srcdir)'; export X12KIT_SRCDIR; \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0; export ASAN_OPTIONS; \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
+
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+UNIT_LDADD = src/lib/libx12kit-core.la $(CMOCKA_LIBS)
+UNIT_COMMON = tests/unit/testutil.c tests/unit/testutil.h
+
+check_PROGRAMS += tests/unit/test_lexer tests/unit/test_envelope tests/unit/test_writer
+tests_unit_test_lexer_SOURCES = tests/unit/test_lexer.c $(UNIT_COMMON)
+tests_unit_test_lexer_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_lexer_LDADD = $(UNIT_LDADD)
+tests_unit_test_envelope_SOURCES = tests/unit/test_envelope.c $(UNIT_COMMON)
+tests_unit_test_envelope_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_envelope_LDADD = $(UNIT_LDADD)
+tests_unit_test_writer_SOURCES = tests/unit/test_writer.c $(UNIT_COMMON)
+tests_unit_test_writer_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_writer_LDADD = $(UNIT_LDADD)
+
+TESTS += \
+	tests/unit/test_lexer \
+	tests/unit/test_envelope \
+	tests/unit/test_writer \
+	tests/cli/test_cli.sh \
+	tests/check_exports.sh
+EXTRA_DIST += tests/cli/test_cli.sh tests/check_exports.sh tests/tap.sh

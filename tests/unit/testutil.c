@@ -1,0 +1,112 @@
+/* x12kit tests - shared helpers for the cmocka suites. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+const char *tu_fixture_path(const char *rel)
+{
+  static char path[4096];
+  const char *dir = getenv("X12KIT_FIXTURES");
+
+  snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "fixtures", rel);
+  return path;
+}
+
+char *tu_read_fixture(const char *rel, size_t *len)
+{
+  const char *path = tu_fixture_path(rel);
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long n;
+
+  if (f == NULL)
+    fail_msg("cannot open fixture %s", path);
+  assert_int_equal(fseek(f, 0, SEEK_END), 0);
+  n = ftell(f);
+  assert_true(n >= 0);
+  assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+  buf = malloc((size_t)n + 1);
+  assert_non_null(buf);
+  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+  buf[n] = '\0';
+  fclose(f);
+  *len = (size_t)n;
+  return buf;
+}
+
+static void push(tu_segs *s, const x12kit_segment *seg)
+{
+  x12kit_slice raw = x12kit_segment_raw(seg);
+  tu_seg *t;
+
+  if (s->n == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 64;
+    s->v = realloc(s->v, s->cap * sizeof *s->v);
+    assert_non_null(s->v);
+  }
+  t = &s->v[s->n++];
+  t->raw = malloc(raw.len + 1);
+  assert_non_null(t->raw);
+  memcpy(t->raw, raw.ptr, raw.len);
+  t->raw[raw.len] = '\0';
+  t->raw_len = raw.len;
+  snprintf(t->id, sizeof t->id, "%s", x12kit_segment_id(seg));
+  t->nelem = x12kit_segment_count(seg);
+  t->pos = *x12kit_segment_position(seg);
+}
+
+void tu_lex(const char *buf, size_t len, size_t chunk, tu_segs *out)
+{
+  x12kit_lexer *lx;
+  const x12kit_segment *seg;
+  size_t off = 0;
+  char *block = NULL;
+  int rc;
+
+  memset(out, 0, sizeof *out);
+  assert_int_equal(x12kit_lexer_new(&lx, NULL), X12KIT_OK);
+  if (chunk == 0)
+    chunk = len ? len : 1;
+  for (;;) {
+    if (off < len) {
+      size_t n = len - off < chunk ? len - off : chunk;
+      free(block);
+      block = malloc(n);
+      assert_non_null(block);
+      memcpy(block, buf + off, n);
+      off += n;
+      assert_int_equal(x12kit_lexer_feed(lx, block, n), X12KIT_OK);
+    } else {
+      assert_int_equal(x12kit_lexer_finish(lx), X12KIT_OK);
+    }
+    while ((rc = x12kit_lexer_next(lx, &seg)) == X12KIT_OK)
+      push(out, seg);
+    if (rc == X12KIT_NEED_INPUT)
+      continue;
+    break;
+  }
+  out->rc = rc;
+  if (rc < 0) {
+    assert_non_null(x12kit_lexer_error(lx));
+    out->err = *x12kit_lexer_error(lx);
+  }
+  free(block);
+  x12kit_lexer_free(lx);
+}
+
+void tu_segs_free(tu_segs *s)
+{
+  size_t i;
+
+  for (i = 0; i < s->n; i++)
+    free(s->v[i].raw);
+  free(s->v);
+  memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,39 @@
+/* x12kit tests - shared helpers for the cmocka suites. */
+#ifndef X12KIT_TESTUTIL_H
+#define X12KIT_TESTUTIL_H
+
+#include <stddef.h>
+#include <x12kit/x12kit.h>
+
+/* Path of a file under fixtures/ (X12KIT_FIXTURES, else "fixtures"). Static buffer. */
+const char *tu_fixture_path(const char *rel);
+
+/* Reads a fixture into a malloc'd buffer; fails the test when missing. */
+char *tu_read_fixture(const char *rel, size_t *len);
+
+/* One segment as lexed, flattened for comparison. */
+typedef struct tu_seg {
+  char *raw;                 /* malloc'd copy of the raw bytes */
+  size_t raw_len;
+  char id[4];
+  size_t nelem;
+  x12kit_position pos;
+} tu_seg;
+
+typedef struct tu_segs {
+  tu_seg *v;
+  size_t n, cap;
+  int rc;                    /* X12KIT_END, or the error that stopped lexing */
+  x12kit_error err;          /* copy of the lexer error when rc < 0 */
+} tu_segs;
+
+/*
+ * Lexes |len| bytes of |buf| fed in chunks of |chunk| bytes (0 = all at
+ * once), each chunk copied to its own heap block that is freed as soon
+ * as the lexer asks for more input (so ASan catches a lexer that keeps
+ * pointers into old chunks).  Returns the segments in |out|.
+ */
+void tu_lex(const char *buf, size_t len, size_t chunk, tu_segs *out);
+void tu_segs_free(tu_segs *s);
+
+#endif
