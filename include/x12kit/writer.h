@@ -27,7 +27,11 @@
  * lexing then copying gives the same bytes.
  *
  * Output goes through a write callback, buffered; x12kit_writer_flush()
- * pushes what is buffered.  x12kit_writer_free() does not flush.
+ * pushes what is buffered, and so does closing an interchange.
+ * x12kit_writer_free() does not flush.
+ *
+ * After a failed call the segment being built, if any, is dropped and
+ * the writer stays usable; x12kit_writer_error() tells what failed.
  */
 #ifndef X12KIT_WRITER_H
 #define X12KIT_WRITER_H
@@ -68,7 +72,7 @@ typedef struct x12kit_gs_fields {
   const char *date;               /* GS04 CCYYMMDD */
   const char *time;               /* GS05 HHMM */
   unsigned long control;          /* GS06, 1..999999999 */
-  const char *version;            /* GS08, e.g. "005010X279A1"; also ST03 default */
+  const char *version;            /* GS08, e.g. "005010X279A1" (at most 12); also ST03 default */
 } x12kit_gs_fields;
 
 /*
@@ -80,6 +84,12 @@ X12KIT_EXTERN int x12kit_writer_new(x12kit_writer **out, x12kit_write_fn fn, voi
                                     const x12kit_delimiters *delims, const x12kit_mem *mem);
 X12KIT_EXTERN void x12kit_writer_free(x12kit_writer *w);
 
+/*
+ * Changes the delimiters for the next interchange; only between
+ * interchanges.  Returns X12KIT_ERR_DELIMITER for an unusable set.
+ */
+X12KIT_EXTERN int x12kit_writer_set_delimiters(x12kit_writer *w, const x12kit_delimiters *delims);
+
 /* Text written after every segment terminator: "", "\n" or "\r\n". Default "". */
 X12KIT_EXTERN int x12kit_writer_set_line_end(x12kit_writer *w, const char *eol);
 
@@ -87,7 +97,7 @@ X12KIT_EXTERN int x12kit_writer_set_line_end(x12kit_writer *w, const char *eol);
 X12KIT_EXTERN int x12kit_writer_interchange(x12kit_writer *w, const x12kit_isa_fields *isa);
 X12KIT_EXTERN int x12kit_writer_group(x12kit_writer *w, const x12kit_gs_fields *gs);
 /* |control| NULL numbers transactions 0001, 0002, ... within the group;
-   |version| NULL uses GS08. */
+   |version| NULL repeats GS08 in ST03, "" leaves ST03 out. */
 X12KIT_EXTERN int x12kit_writer_transaction(x12kit_writer *w, const char *id,
                                             const char *control, const char *version);
 X12KIT_EXTERN int x12kit_writer_end_transaction(x12kit_writer *w);

@@ -43,6 +43,7 @@ struct x12kit_writer {
   char isa13[10];
   unsigned long groups;
   char gs06[12];
+  char gs08[16];
   unsigned long transactions;
   unsigned long next_st;
   char st02[10];
@@ -102,6 +103,22 @@ void x12kit_writer_free(x12kit_writer *w)
     return;
   x12kitp_free(&w->mem, w->buf);
   x12kitp_free(&w->mem, w);
+}
+
+int x12kit_writer_set_delimiters(x12kit_writer *w, const x12kit_delimiters *delims)
+{
+  if (w == NULL || delims == NULL)
+    return X12KIT_ERR_ARG;
+  w->has_err = 0;
+  if (w->in_isa || w->in_seg)
+    return werr(w, X12KIT_ERR_STATE, "delimiters change only between interchanges");
+  if (x12kit_delimiters_check(delims) != X12KIT_OK)
+    return werr(w, X12KIT_ERR_DELIMITER, "the delimiters repeat one another or are letters, "
+                                         "digits or spaces");
+  if (w->eol_len && (delims->segment == '\n' || delims->segment == '\r'))
+    return werr(w, X12KIT_ERR_STATE, "a line-break terminator cannot be used with a line end");
+  w->d = *delims;
+  return X12KIT_OK;
 }
 
 int x12kit_writer_set_line_end(x12kit_writer *w, const char *eol)
@@ -430,8 +447,8 @@ int x12kit_writer_group(x12kit_writer *w, const x12kit_gs_fields *f)
   if (!w->in_isa || w->in_gs || w->in_seg)
     return werr(w, X12KIT_ERR_STATE, "a group opens inside an interchange, after the last GE");
   if (f->functional_id == NULL || strlen(f->functional_id) != 2 || f->sender == NULL ||
-      f->receiver == NULL || f->version == NULL || !*f->version)
-    return werr(w, X12KIT_ERR_ARG, "GS01, GS02, GS03 and GS08 are required");
+      f->receiver == NULL || f->version == NULL || !*f->version || strlen(f->version) > 12)
+    return werr(w, X12KIT_ERR_ARG, "GS01, GS02, GS03 and GS08 (at most 12 characters) are required");
   if (!digits_of(f->date, 8))
     return werr(w, X12KIT_ERR_ARG, "GS04 date must be CCYYMMDD");
   if (!digits_of(f->time, 4) && !digits_of(f->time, 6))
@@ -444,6 +461,7 @@ int x12kit_writer_group(x12kit_writer *w, const x12kit_gs_fields *f)
   if (segment(w, "GS", v, 8))
     return w->err.code;
   snprintf(w->gs06, sizeof w->gs06, "%s", ctl);
+  x12kitp_copy(w->gs08, sizeof w->gs08, (x12kit_slice){ f->version, strlen(f->version) });
   w->in_gs = 1;
   w->transactions = 0;
   w->next_st = 1;
@@ -473,10 +491,10 @@ int x12kit_writer_transaction(x12kit_writer *w, const char *id, const char *cont
     return werr(w, X12KIT_ERR_ARG, "ST02 control number must be 4 to 9 characters");
   v[0] = id;
   v[1] = control;
-  v[2] = version;
+  v[2] = version ? version : w->gs08;
   w->in_st = 1;          /* ST counts as segment 1 */
   w->st_segments = 0;
-  rc = segment(w, "ST", v, version ? 3 : 2);
+  rc = segment(w, "ST", v, 3);
   if (rc) {
     w->in_st = 0;
     return rc;
@@ -546,8 +564,10 @@ int x12kit_writer_end_interchange(x12kit_writer *w)
   v[0] = count;
   v[1] = w->isa13;
   rc = segment(w, "IEA", v, 2);
-  if (rc == X12KIT_OK)
+  if (rc == X12KIT_OK) {
     w->in_isa = 0;
+    rc = x12kit_writer_flush(w);
+  }
   return rc;
 }
 
@@ -645,7 +665,7 @@ int x12kit_writer_copy(x12kit_writer *w, const x12kit_segment *seg)
     char st[3][36];
     for (n = 0; n < 3; n++)
       field(seg, n + 1, st[n], sizeof st[n], 0);
-    return x12kit_writer_transaction(w, st[0], st[1], st[2][0] ? st[2] : NULL);
+    return x12kit_writer_transaction(w, st[0], st[1], st[2]);
   }
   if (strcmp(id, "SE") == 0)
     return x12kit_writer_end_transaction(w);
