@@ -63,7 +63,8 @@
  *   call returns that status until x12kit_envelope_reset().
  * - The control numbers seen (ISA13 over the whole input, GS06 per
  *   interchange, ST02 per group) are kept in hash sets of packed 64-bit
- *   keys with a secret salt, so that no input can make a lookup slow.
+ *   keys hashed with a salt, so that an input cannot choose numbers that
+ *   all collide: a group of a million transactions stays fast.
  *   A set remembers at most KEYSET_MAX_KEYS numbers; past that, new
  *   numbers are not remembered and their duplicates go unreported.
  */
@@ -88,8 +89,11 @@ typedef struct ctl {
   size_t len;                  /* bytes kept in s, at most CTL_MAX + 1 */
 } ctl;
 
-/* Sets of control numbers, open addressing with linear probing. */
-#define KEYSET_MIN_SLOTS 64u
+/*
+ * Sets of control numbers: open addressing, linear probing, load at
+ * most one half.  A full set has 2^22 slots of 8 bytes (32 MiB).
+ */
+#define KEYSET_MIN_BITS 6
 #define KEYSET_MAX_KEYS (1u << 21) /* 2,097,152: GE01 allows 999,999 ST */
 #define KEYSET_KEEP_SLOTS 1024u    /* cleared sets larger than this are freed */
 
@@ -377,8 +381,8 @@ static size_t key_slot(const x12kit_envelope *env, const keyset *ks, uint64_t k)
 
 static int keyset_grow(x12kit_envelope *env, keyset *ks)
 {
-  size_t cap = ks->cap ? ks->cap * 2 : KEYSET_MIN_SLOTS;
-  unsigned bits = ks->cap ? ks->bits + 1 : 6;
+  unsigned bits = ks->cap ? ks->bits + 1 : KEYSET_MIN_BITS;
+  size_t cap = (size_t)1 << bits;
   uint64_t *slot = x12kitp_calloc(&env->mem, cap * sizeof *slot);
   keyset old = *ks;
   size_t i;
@@ -409,7 +413,6 @@ static int keyset_add(x12kit_envelope *env, keyset *ks, x12kit_slice s)
   uint64_t k = pack_key(s);
   size_t i;
 
-  /* Keep the load at most one half. */
   if (ks->n < KEYSET_MAX_KEYS && 2 * (ks->n + 1) > ks->cap) {
     int rc = keyset_grow(env, ks);
     if (rc)

@@ -402,7 +402,7 @@ static int make_segment(x12kit_lexer *lx, const char *data, size_t len, size_t a
   x12kit_segment *s = &lx->seg;
   unsigned long nl;
   size_t n, idlen;
-  int is_st, is_se;
+  int is_st, is_se, is_outer;
 
   if (len > lx->max_segment)
     return fail(lx, X12KIT_ERR_TOO_LONG, NULL, NULL, (x12kit_slice){ data, 0 },
@@ -431,11 +431,14 @@ static int make_segment(x12kit_lexer *lx, const char *data, size_t len, size_t a
 
   is_st = idlen == 2 && data[0] == 'S' && data[1] == 'T';
   is_se = idlen == 2 && data[0] == 'S' && data[1] == 'E';
+  /* GS, GE and IEA are never inside a transaction, even when its SE is missing */
+  is_outer = (idlen == 2 && data[0] == 'G' && (data[1] == 'S' || data[1] == 'E')) ||
+             (idlen == 3 && memcmp(data, "IEA", 3) == 0);
   lx->segments++;
   lx->in_isa++;
   if (is_st)
     lx->in_st = 1;
-  else if (lx->in_st && !lx->after_se)
+  else if (lx->in_st && !lx->after_se && !is_outer)
     lx->in_st++;
   else
     lx->in_st = 0;
@@ -764,7 +767,7 @@ size_t x12kit_segment_components(const x12kit_segment *seg, size_t n, size_t r)
   x12kit_slice e = x12kit_segment_element(seg, n);
 
   if (seg->id[0] == 'I' && seg->id[1] == 'S' && seg->id[2] == 'A')
-    return e.len ? 1 : 0;
+    return r == 1 && e.len ? 1 : 0;
   e = part(e, seg->delims.repetition, r, NULL);
   part(e, seg->delims.component, 0, &count);
   return count;
