@@ -115,7 +115,7 @@ typedef struct x12kit_error {
 
 /*
  * Formats |err| as one line: "segment 14 (SE): SE01 says 13 segments,
- * the transaction has 12 [999 IK502 4]".  The caller prefixes a file
+ * the transaction has 12 [999 IK5 4]".  The caller prefixes a file
  * name and line.  Writes at most |size| bytes including the NUL and
  * returns the length it wanted, like snprintf.
  */
