@@ -337,6 +337,20 @@ static int valid_id(const char *d, size_t len)
   return 1;
 }
 
+/* The ID of the segment in d[0..len), or NULL when it has none (yet). */
+static const char *partial_id(const x12kit_lexer *lx, const char *d, size_t len, char id[4])
+{
+  size_t n = 0;
+
+  while (n < len && n < 4 && d[n] != lx->delims.element)
+    n++;
+  if (n == len || n > 3 || !valid_id(d, n))
+    return NULL;
+  memcpy(id, d, n);
+  id[n] = '\0';
+  return id;
+}
+
 static const char *isa_width_text(int field)
 {
   static const char *const w[17] = { "", "2", "10", "2", "10", "2", "15", "2", "15",
@@ -403,9 +417,11 @@ static int make_segment(x12kit_lexer *lx, const char *data, size_t len, size_t a
   unsigned long nl;
   size_t n, idlen;
   int is_st, is_se, is_outer;
+  char id[4];
 
   if (len > lx->max_segment)
-    return fail(lx, X12KIT_ERR_TOO_LONG, NULL, NULL, (x12kit_slice){ data, 0 },
+    return fail(lx, X12KIT_ERR_TOO_LONG, NULL, partial_id(lx, data, len, id),
+                (x12kit_slice){ data, 0 },
                 "segment is longer than %zu bytes (is a segment terminator missing?)",
                 lx->max_segment);
   if (reserve_offs(lx, len + 1))
@@ -469,6 +485,18 @@ static int take_isa(x12kit_lexer *lx, const char *p)
   return make_segment(lx, p, X12KITP_ISA_LEN - 1, X12KITP_ISA_LEN);
 }
 
+/* Non-zero when p[0..n) could be the start of "ISA". */
+static int isa_prefix(const char *p, size_t n)
+{
+  return memcmp(p, "ISA", n < 3 ? n : 3) == 0;
+}
+
+static int not_isa(x12kit_lexer *lx)
+{
+  return fail(lx, X12KIT_ERR_ISA, NULL, NULL, (x12kit_slice){ NULL, 0 },
+              "expected an ISA interchange header here, found other data");
+}
+
 /* Between interchanges: an optional byte-order mark, blanks, then 106 bytes of ISA. */
 static int next_isa(x12kit_lexer *lx)
 {
@@ -500,6 +528,8 @@ static int next_isa(x12kit_lexer *lx)
     lx->seg_offset = lx->offset;
     lx->seg_line = lx->line;
     avail = lx->in_len - lx->in_pos;
+    if (!isa_prefix(lx->in + lx->in_pos, avail))
+      return not_isa(lx);
     if (avail >= X12KITP_ISA_LEN) {
       const char *p = lx->in + lx->in_pos;
       lx->in_pos += X12KITP_ISA_LEN;
@@ -510,6 +540,16 @@ static int next_isa(x12kit_lexer *lx)
   /* The ISA straddles chunks: gather it in carry. */
   need = X12KITP_ISA_LEN - lx->carry_len;
   avail = lx->in_len - lx->in_pos;
+  if (lx->carry_len < 3) {
+    char head[3];
+    size_t k = lx->carry_len, more = avail < 3 - k ? avail : 3 - k;
+    if (k)
+      memcpy(head, lx->carry, k);
+    if (more)
+      memcpy(head + k, lx->in + lx->in_pos, more);
+    if (!isa_prefix(head, k + more))
+      return not_isa(lx);
+  }
   if (avail < need) {
     if (append_carry(lx, lx->in + lx->in_pos, avail))
       return lx->status;
@@ -595,10 +635,13 @@ static int next_segment(x12kit_lexer *lx)
   /* continuing a segment kept in carry */
   t = memchr(start, term, avail);
   len = t ? (size_t)(t - start) : avail;
-  if (lx->carry_len + len > lx->max_segment)
-    return fail(lx, X12KIT_ERR_TOO_LONG, NULL, NULL, (x12kit_slice){ NULL, 0 },
+  if (lx->carry_len + len > lx->max_segment) {
+    char id[4];
+    return fail(lx, X12KIT_ERR_TOO_LONG, NULL, partial_id(lx, lx->carry, lx->carry_len, id),
+                (x12kit_slice){ NULL, 0 },
                 "segment is longer than %zu bytes (is a segment terminator missing?)",
                 lx->max_segment);
+  }
   if (append_carry(lx, start, len))
     return lx->status;
   lx->in_pos += len;
@@ -626,7 +669,8 @@ static int at_end(x12kit_lexer *lx)
       lx->line--; /* cut() counts the terminator that is not there */
       return cut(lx, lx->carry, len, lx->carry_len);
     }
-    return fail(lx, X12KIT_ERR_TRUNCATED, "023", NULL, v,
+    char id[4];
+    return fail(lx, X12KIT_ERR_TRUNCATED, "023", partial_id(lx, lx->carry, lx->carry_len, id), v,
                 "the input ends inside a segment (the last segment has no terminator)");
   }
   if (lx->carry_len)

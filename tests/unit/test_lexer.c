@@ -458,23 +458,24 @@ struct bad {
   const char *ack;      /* TA1 code or "" */
   unsigned long segment;
   const char *fragment; /* part of the message */
+  const char *id;       /* segment ID the error names, or "" */
   size_t good;          /* segments given before the error */
 };
 
 static const struct bad bad_inputs[] = {
-  { "lexer/isa-short-field.x12", X12KIT_ERR_ISA, "024", 1, "ISA06 is not 15 characters wide", 0 },
-  { "lexer/isa-truncated.x12", X12KIT_ERR_TRUNCATED, "023", 1, "ends inside the ISA", 0 },
-  { "lexer/delimiters-collide.x12", X12KIT_ERR_DELIMITER, "027", 1, "component separator", 0 },
-  { "lexer/delimiter-letter.x12", X12KIT_ERR_DELIMITER, "024", 1, "repetition separator", 0 },
-  { "lexer/isa12-00401.x12", X12KIT_ERR_VERSION, "003", 1, "ISA12 is 00401", 0 },
-  { "lexer/no-final-terminator.x12", X12KIT_ERR_TRUNCATED, "023", 18, "no terminator", 17 },
-  { "lexer/bad-segment-id.x12", X12KIT_ERR_SYNTAX, "", 12, "segment ID", 11 },
-  { "lexer/empty-segment.x12", X12KIT_ERR_SYNTAX, "", 12, "empty segment", 11 },
-  { "lexer/trailing-garbage.x12", X12KIT_ERR_TRUNCATED, "023", 19, "ends inside the ISA", 18 },
-  { "lexer/not-x12.x12", X12KIT_ERR_TRUNCATED, "023", 1, "ends inside the ISA", 0 },
-  { "lexer/empty.x12", X12KIT_ERR_TRUNCATED, "023", 1, "no ISA", 0 },
-  { "lexer/segment-too-long.x12", X12KIT_ERR_TOO_LONG, "", 4, "longer than 65536 bytes", 3 },
-  { "lexer/broken-bom.x12", X12KIT_ERR_ISA, "", 1, "byte-order mark", 0 },
+  { "lexer/isa-short-field.x12", X12KIT_ERR_ISA, "024", 1, "ISA06 is not 15 characters wide", "ISA", 0 },
+  { "lexer/isa-truncated.x12", X12KIT_ERR_TRUNCATED, "023", 1, "ends inside the ISA", "ISA", 0 },
+  { "lexer/delimiters-collide.x12", X12KIT_ERR_DELIMITER, "027", 1, "component separator", "ISA", 0 },
+  { "lexer/delimiter-letter.x12", X12KIT_ERR_DELIMITER, "024", 1, "repetition separator", "ISA", 0 },
+  { "lexer/isa12-00401.x12", X12KIT_ERR_VERSION, "003", 1, "ISA12 is 00401", "ISA", 0 },
+  { "lexer/no-final-terminator.x12", X12KIT_ERR_TRUNCATED, "023", 18, "no terminator", "IEA", 17 },
+  { "lexer/bad-segment-id.x12", X12KIT_ERR_SYNTAX, "", 12, "segment ID", "", 11 },
+  { "lexer/empty-segment.x12", X12KIT_ERR_SYNTAX, "", 12, "empty segment", "", 11 },
+  { "lexer/trailing-garbage.x12", X12KIT_ERR_ISA, "", 19, "expected an ISA", "", 18 },
+  { "lexer/not-x12.x12", X12KIT_ERR_ISA, "", 1, "expected an ISA", "", 0 },
+  { "lexer/empty.x12", X12KIT_ERR_TRUNCATED, "023", 1, "no ISA", "", 0 },
+  { "lexer/segment-too-long.x12", X12KIT_ERR_TOO_LONG, "", 4, "longer than 65536 bytes", "MSG", 3 },
+  { "lexer/broken-bom.x12", X12KIT_ERR_ISA, "", 1, "byte-order mark", "", 0 },
 };
 
 static void test_bad_inputs(void **state)
@@ -495,6 +496,7 @@ static void test_bad_inputs(void **state)
       assert_string_equal(s.err.ack_code, b->ack);
       assert_int_equal(s.err.ack_kind, b->ack[0] ? X12KIT_ACK_TA1 : X12KIT_ACK_NONE);
       assert_int_equal(s.err.pos.segment, b->segment);
+      assert_string_equal(s.err.segment_id, b->id);
       assert_int_equal(s.n, b->good);
       /* no data copied into an error unless asked */
       assert_string_equal(s.err.value, "");
@@ -779,9 +781,9 @@ static void test_api_contract(void **state)
   x12kit_lexer_reset(lx);
   assert_int_equal(x12kit_lexer_feed(lx, "garbage", 7), X12KIT_OK);
   assert_int_equal(x12kit_lexer_finish(lx), X12KIT_OK);
-  assert_int_equal(x12kit_lexer_next(lx, &seg), X12KIT_ERR_TRUNCATED);
-  assert_int_equal(x12kit_lexer_next(lx, &seg), X12KIT_ERR_TRUNCATED);
-  assert_int_equal(x12kit_lexer_feed(lx, buf, 1), X12KIT_ERR_TRUNCATED);
+  assert_int_equal(x12kit_lexer_next(lx, &seg), X12KIT_ERR_ISA);
+  assert_int_equal(x12kit_lexer_next(lx, &seg), X12KIT_ERR_ISA);
+  assert_int_equal(x12kit_lexer_feed(lx, buf, 1), X12KIT_ERR_ISA);
   x12kit_lexer_reset(lx);
   assert_null(x12kit_lexer_error(lx));
   n = 0;
