@@ -6,4 +6,4 @@ check_PROGRAMS += fuzz/replay_lexer
 fuzz_replay_lexer_SOURCES = fuzz/fuzz_lexer.c fuzz/replay_main.c
 fuzz_replay_lexer_LDADD = src/lib/libx12kit-core.la
 TESTS += fuzz/replay.sh
-EXTRA_DIST += fuzz/replay.sh fuzz/run-libfuzzer fuzz/corpus
+EXTRA_DIST += fuzz/replay.sh fuzz/run-libfuzzer fuzz/make-corpus fuzz/README.md fuzz/corpus

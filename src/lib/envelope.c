@@ -495,7 +495,7 @@ static void unit_name(char *buf, size_t size, const char *unit, const ctl *c, in
 static int end_transaction(x12kit_envelope *env, const x12kit_position *pos, const char *id,
                            const char *why)
 {
-  char name[48];
+  char name[64];
   int rc;
 
   env->in_st = 0;
@@ -513,7 +513,7 @@ static int end_transaction(x12kit_envelope *env, const x12kit_position *pos, con
 static int end_group(x12kit_envelope *env, const x12kit_position *pos, const char *id,
                      const char *why)
 {
-  char name[48];
+  char name[64];
   int rc;
 
   env->in_gs = 0;
@@ -531,7 +531,7 @@ static int end_group(x12kit_envelope *env, const x12kit_position *pos, const cha
 static int end_interchange(x12kit_envelope *env, const x12kit_position *pos, const char *id,
                            const char *why)
 {
-  char name[48];
+  char name[64];
   int rc;
 
   env->in_isa = 0;

@@ -186,20 +186,42 @@ int x12kit_writer_flush(x12kit_writer *w)
   return X12KIT_OK;
 }
 
-/* Refuses a value holding one of the four delimiters. */
-static int check_value(x12kit_writer *w, const char *v, size_t n)
+/* A delimiter as printable text: '*', or CR, LF, or 0x1D for control bytes. */
+static const char *show_char(char c, char buf[8])
+{
+  unsigned char u = (unsigned char)c;
+
+  if (c == '\r')
+    return "CR";
+  if (c == '\n')
+    return "LF";
+  if (u < 0x20 || u >= 0x7f)
+    snprintf(buf, 8, "0x%02X", u);
+  else
+    snprintf(buf, 8, "'%c'", c);
+  return buf;
+}
+
+/*
+ * Refuses a value holding one of the four delimiters.  |field| names the
+ * value ("ISA06"); NULL means the element being built.
+ */
+static int check_value(x12kit_writer *w, const char *field, const char *v, size_t n)
 {
   size_t i;
 
   for (i = 0; i < n; i++) {
-    char c = v[i];
+    char c = v[i], shown[8], name[16];
     if (c == w->d.element || c == w->d.repetition || c == w->d.component || c == w->d.segment) {
       const char *what = c == w->d.element ? "element separator"
                          : c == w->d.repetition ? "repetition separator"
                          : c == w->d.component ? "component separator" : "segment terminator";
-      return werr(w, X12KIT_ERR_DATA,
-                  "%s%02u holds the %s '%c', which X12 cannot carry inside a value",
-                  w->seg_id, w->elem_no, what, c);
+      if (field == NULL) {
+        snprintf(name, sizeof name, "%s%02u", w->seg_id, w->elem_no);
+        field = name;
+      }
+      return werr(w, X12KIT_ERR_DATA, "%s holds the %s %s, which X12 cannot carry inside a value",
+                  field, what, show_char(c, shown));
     }
   }
   return X12KIT_OK;
@@ -240,7 +262,7 @@ static int add(x12kit_writer *w, char sep, const char *v, size_t n)
                                   "a component or repetition needs an element first"));
     w->comp_no = sep == w->d.component ? w->comp_no + 1 : 1;
   }
-  if ((rc = check_value(w, v, n)) != 0 || (rc = reserve(w, n + 1)) != 0)
+  if ((rc = check_value(w, NULL, v, n)) != 0 || (rc = reserve(w, n + 1)) != 0)
     return drop_segment(w, rc);
   w->buf[w->len++] = sep;
   if (sep == w->d.element)
@@ -352,7 +374,7 @@ static int isa_field(x12kit_writer *w, char *dst, const char *v, size_t width,
   n = strlen(v);
   if (n > width)
     return werr(w, X12KIT_ERR_DATA, "%s is longer than its %zu characters", name, width);
-  if (check_value(w, v, n))
+  if (check_value(w, name, v, n))
     return w->err.code;
   memcpy(dst, v, n);
   memset(dst + n, ' ', width - n);
@@ -649,8 +671,9 @@ static int copy_gs(x12kit_writer *w, const x12kit_segment *seg)
 
 int x12kit_writer_copy(x12kit_writer *w, const x12kit_segment *seg)
 {
+  const x12kit_delimiters *in;
   const char *id;
-  size_t n, r, c, count;
+  size_t n, count;
   int rc;
 
   if (w == NULL || seg == NULL)
@@ -674,22 +697,25 @@ int x12kit_writer_copy(x12kit_writer *w, const x12kit_segment *seg)
   if (strcmp(id, "IEA") == 0)
     return x12kit_writer_end_interchange(w);
 
+  /*
+   * One pass over each element: every repetition and component separator
+   * of the input becomes the writer's, and add() checks each piece.
+   */
+  in = x12kit_segment_delimiters(seg);
   rc = x12kit_writer_begin(w, id);
   count = x12kit_segment_count(seg);
   for (n = 1; rc == X12KIT_OK && n <= count; n++) {
-    size_t reps = x12kit_segment_repetitions(seg, n);
-    if (reps == 0) {
-      rc = x12kit_writer_element(w, NULL);
-      continue;
-    }
-    for (r = 1; rc == X12KIT_OK && r <= reps; r++) {
-      size_t comps = x12kit_segment_components(seg, n, r);
-      for (c = 1; rc == X12KIT_OK && c <= (comps ? comps : 1); c++) {
-        x12kit_slice v = x12kit_segment_component(seg, n, r, c);
-        char sep = c > 1 ? w->d.component : r > 1 ? w->d.repetition : w->d.element;
-        w->has_err = 0;
-        rc = add(w, sep, v.ptr, v.len);
-      }
+    x12kit_slice e = x12kit_segment_element(seg, n);
+    char sep = w->d.element;
+    size_t a = 0, j;
+
+    for (j = 0; rc == X12KIT_OK && j <= e.len; j++) {
+      if (j < e.len && e.ptr[j] != in->repetition && e.ptr[j] != in->component)
+        continue;
+      rc = add(w, sep, e.ptr + a, j - a);
+      if (j < e.len)
+        sep = e.ptr[j] == in->repetition ? w->d.repetition : w->d.component;
+      a = j + 1;
     }
   }
   return rc ? rc : x12kit_writer_end(w);
