@@ -527,10 +527,20 @@ int x12kit_writer_transaction(x12kit_writer *w, const char *id, const char *cont
   return X12KIT_OK;
 }
 
+/* Writes a trailer: |id|, the count, the header's control number. */
+static int trailer(x12kit_writer *w, const char *id, unsigned long count, const char *control)
+{
+  char n[24];
+  const char *v[2];
+
+  snprintf(n, sizeof n, "%lu", count);
+  v[0] = n;
+  v[1] = control;
+  return segment(w, id, v, 2);
+}
+
 int x12kit_writer_end_transaction(x12kit_writer *w)
 {
-  char count[24];
-  const char *v[2];
   int rc;
 
   if (w == NULL)
@@ -538,10 +548,7 @@ int x12kit_writer_end_transaction(x12kit_writer *w)
   w->has_err = 0;
   if (!w->in_st || w->in_seg)
     return werr(w, X12KIT_ERR_STATE, "no transaction is open");
-  snprintf(count, sizeof count, "%lu", w->st_segments + 1);
-  v[0] = count;
-  v[1] = w->st02;
-  rc = segment(w, "SE", v, 2);
+  rc = trailer(w, "SE", w->st_segments + 1, w->st02);  /* SE counts itself */
   if (rc == X12KIT_OK)
     w->in_st = 0;
   return rc;
@@ -549,8 +556,6 @@ int x12kit_writer_end_transaction(x12kit_writer *w)
 
 int x12kit_writer_end_group(x12kit_writer *w)
 {
-  char count[24];
-  const char *v[2];
   int rc;
 
   if (w == NULL)
@@ -560,10 +565,7 @@ int x12kit_writer_end_group(x12kit_writer *w)
     return werr(w, X12KIT_ERR_STATE, "transaction %s has no SE yet", w->st02);
   if (!w->in_gs || w->in_seg)
     return werr(w, X12KIT_ERR_STATE, "no group is open");
-  snprintf(count, sizeof count, "%lu", w->transactions);
-  v[0] = count;
-  v[1] = w->gs06;
-  rc = segment(w, "GE", v, 2);
+  rc = trailer(w, "GE", w->transactions, w->gs06);
   if (rc == X12KIT_OK)
     w->in_gs = 0;
   return rc;
@@ -571,8 +573,6 @@ int x12kit_writer_end_group(x12kit_writer *w)
 
 int x12kit_writer_end_interchange(x12kit_writer *w)
 {
-  char count[24];
-  const char *v[2];
   int rc;
 
   if (w == NULL)
@@ -582,10 +582,7 @@ int x12kit_writer_end_interchange(x12kit_writer *w)
     return werr(w, X12KIT_ERR_STATE, "group %s has no GE yet", w->gs06);
   if (!w->in_isa || w->in_seg)
     return werr(w, X12KIT_ERR_STATE, "no interchange is open");
-  snprintf(count, sizeof count, "%lu", w->groups);
-  v[0] = count;
-  v[1] = w->isa13;
-  rc = segment(w, "IEA", v, 2);
+  rc = trailer(w, "IEA", w->groups, w->isa13);
   if (rc == X12KIT_OK) {
     w->in_isa = 0;
     rc = x12kit_writer_flush(w);
