@@ -4,5 +4,8 @@ nobase_include_HEADERS = \
 	include/x12kit/common.h \
 	include/x12kit/lexer.h \
 	include/x12kit/envelope.h \
-	include/x12kit/writer.h
+	include/x12kit/writer.h \
+	include/x12kit/schema.h \
+	include/x12kit/validate.h \
+	include/x12kit/ack.h
 nodist_nobase_include_HEADERS = include/x12kit/version.h

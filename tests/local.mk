@@ -10,6 +10,7 @@ AM_TESTS_ENVIRONMENT = \
 	X12KIT_CLI='$(abs_top_builddir)/src/cli/x12kit'; export X12KIT_CLI; \
 	X12KIT_LIB='$(abs_top_builddir)/src/lib/.libs/libx12kit.so'; export X12KIT_LIB; \
 	X12KIT_SRCDIR='$(abs_top_srcdir)'; export X12KIT_SRCDIR; \
+	X12KIT_SCHEMA_DIR='$(abs_top_srcdir)/schemas'; export X12KIT_SCHEMA_DIR; \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0; export ASAN_OPTIONS; \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
 
@@ -17,7 +18,8 @@ UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 UNIT_LDADD = src/lib/libx12kit-core.la $(CMOCKA_LIBS)
 UNIT_COMMON = tests/unit/testutil.c tests/unit/testutil.h
 
-check_PROGRAMS += tests/unit/test_lexer tests/unit/test_envelope tests/unit/test_writer
+check_PROGRAMS += tests/unit/test_lexer tests/unit/test_envelope tests/unit/test_writer \
+	tests/unit/test_schema tests/unit/test_validate tests/unit/test_ack
 tests_unit_test_lexer_SOURCES = tests/unit/test_lexer.c $(UNIT_COMMON)
 tests_unit_test_lexer_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_lexer_LDADD = $(UNIT_LDADD)
@@ -27,11 +29,24 @@ tests_unit_test_envelope_LDADD = $(UNIT_LDADD)
 tests_unit_test_writer_SOURCES = tests/unit/test_writer.c $(UNIT_COMMON)
 tests_unit_test_writer_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_writer_LDADD = $(UNIT_LDADD)
+tests_unit_test_schema_SOURCES = tests/unit/test_schema.c $(UNIT_COMMON)
+tests_unit_test_schema_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_schema_LDADD = $(UNIT_LDADD)
+tests_unit_test_validate_SOURCES = tests/unit/test_validate.c $(UNIT_COMMON)
+tests_unit_test_validate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_validate_LDADD = $(UNIT_LDADD)
+tests_unit_test_ack_SOURCES = tests/unit/test_ack.c $(UNIT_COMMON)
+tests_unit_test_ack_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ack_LDADD = $(UNIT_LDADD)
 
 TESTS += \
 	tests/unit/test_lexer \
 	tests/unit/test_envelope \
 	tests/unit/test_writer \
+	tests/unit/test_schema \
+	tests/unit/test_validate \
+	tests/unit/test_ack \
 	tests/cli/test_cli.sh \
+	tests/cli/test_validate.sh \
 	tests/check_exports.sh
-EXTRA_DIST += tests/cli/test_cli.sh tests/check_exports.sh tests/tap.sh
+EXTRA_DIST += tests/cli/test_cli.sh tests/cli/test_validate.sh tests/check_exports.sh tests/tap.sh

@@ -44,7 +44,8 @@ enum {
   X12KIT_ERR_ENVELOPE = -10,  /* envelope check failed (counts, control numbers) */
   X12KIT_ERR_DATA = -11,      /* writer: value contains a delimiter or is too long */
   X12KIT_ERR_IO = -12,        /* write callback or file I/O failed */
-  X12KIT_ERR_ABORTED = -13    /* a callback asked to stop */
+  X12KIT_ERR_ABORTED = -13,   /* a callback asked to stop */
+  X12KIT_ERR_SCHEMA = -14     /* an implementation-guide map is missing or invalid */
 };
 
 /* Returns a short English description of a status code.  Never NULL. */
@@ -108,6 +109,7 @@ typedef struct x12kit_error {
   unsigned element;            /* 1-based element position, 0 for the whole segment */
   unsigned component;          /* 1-based, 0 when not applicable */
   unsigned repetition;         /* 1-based, 0 when not applicable */
+  unsigned element_ref;        /* data element reference number (999 IK402), 0 when none */
   char loop_id[8];             /* TR3 loop such as "2100C"; "" when not known */
   char text[X12KIT_ERROR_TEXT_SIZE];
   char value[X12KIT_ERROR_VALUE_SIZE];

@@ -5,9 +5,10 @@
  *
  *     #include <x12kit/x12kit.h>
  *
- * Threading: handles (lexer, envelope checker, writer) are not shared
- * between threads; use one per thread.  Functions without a handle are
- * safe to call from any thread.
+ * Threading: handles (lexer, envelope checker, writer, validator,
+ * acknowledgment builder) are not shared between threads; use one per
+ * thread.  A loaded schema is immutable and may be shared.  Functions
+ * without a handle are safe to call from any thread.
  */
 #ifndef X12KIT_X12KIT_H
 #define X12KIT_X12KIT_H
@@ -17,6 +18,9 @@
 #include <x12kit/lexer.h>
 #include <x12kit/envelope.h>
 #include <x12kit/writer.h>
+#include <x12kit/schema.h>
+#include <x12kit/validate.h>
+#include <x12kit/ack.h>
 
 #ifdef __cplusplus
 extern "C" {

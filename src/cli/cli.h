@@ -25,6 +25,8 @@ extern const char cli_exit_help[];
 /* A command: argv[0] is "x12kit NAME"; returns an enum cli_exit value. */
 int cmd_parse(int argc, char **argv);
 int cmd_envelope(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* The input of a command: a file, or standard input for "-". */
 typedef struct cli_input {

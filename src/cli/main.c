@@ -17,6 +17,8 @@ typedef struct command {
 static const command commands[] = {
   { "parse", cmd_parse, "list the segments of an X12 file with their positions" },
   { "envelope", cmd_envelope, "check ISA/GS/ST envelopes and print their outline" },
+  { "validate", cmd_validate, "check against the implementation guides; write a 999 or TA1" },
+  { "explain", cmd_explain, "explain a 999 or TA1 acknowledgment in plain words" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -27,6 +27,7 @@ const char *x12kit_strerror(int code)
   case X12KIT_ERR_DATA: return "value cannot be written";
   case X12KIT_ERR_IO: return "input/output error";
   case X12KIT_ERR_ABORTED: return "stopped by callback";
+  case X12KIT_ERR_SCHEMA: return "implementation-guide map missing or invalid";
   default: return "unknown status code";
   }
 }
@@ -53,7 +54,10 @@ int x12kit_error_format(const x12kit_error *err, char *buf, size_t size)
   if (err == NULL)
     return snprintf(buf, size, "no error");
   if (err->pos.segment > 0) {
-    if (err->segment_id[0])
+    if (err->segment_id[0] && err->loop_id[0])
+      snprintf(where, sizeof where, "segment %lu (%s, loop %s): ", err->pos.segment,
+               err->segment_id, err->loop_id);
+    else if (err->segment_id[0])
       snprintf(where, sizeof where, "segment %lu (%s): ", err->pos.segment, err->segment_id);
     else
       snprintf(where, sizeof where, "segment %lu: ", err->pos.segment);
