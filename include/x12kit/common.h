@@ -110,6 +110,8 @@ typedef struct x12kit_error {
   unsigned component;          /* 1-based, 0 when not applicable */
   unsigned repetition;         /* 1-based, 0 when not applicable */
   unsigned element_ref;        /* data element reference number (999 IK402), 0 when none */
+  unsigned trigger_element;    /* element of the same segment whose presence made this one
+                                  required (999 CTX situational trigger), 0 when none */
   char loop_id[8];             /* TR3 loop such as "2100C"; "" when not known */
   char text[X12KIT_ERROR_TEXT_SIZE];
   char value[X12KIT_ERROR_VALUE_SIZE];

@@ -66,6 +66,7 @@
 
 struct ik4 {
   unsigned element, component, repetition, ref;
+  unsigned trigger;                 /* CTX situational trigger element, 0 none */
   char code[4];                     /* IK403 */
   char *value;                      /* IK404; NULL unless show data was on */
 };
@@ -425,6 +426,7 @@ static int add_ik4(x12kit_ack *ack, struct ik3 *s, const x12kit_error *f)
   e->component = f->component;
   e->repetition = f->repetition;
   e->ref = f->element_ref;
+  e->trigger = f->trigger_element;
   copy_str(e->code, sizeof e->code, f->ack_code);
   e->value = value;
   return X12KIT_OK;
@@ -665,6 +667,25 @@ static int cmp_ik4(const void *a, const void *b)
   return c ? c : cmp_unsigned(x->component, y->component);
 }
 
+/*
+ * CTX*SITUATIONAL TRIGGER*segment*position*loop*element: the element of
+ * the same segment whose presence made the one in error required.
+ */
+static int write_trigger(x12kit_writer *w, const struct ik3 *s, unsigned element)
+{
+  char pos[24], elem[16];
+  const char *v[5];
+
+  snprintf(pos, sizeof pos, "%lu", s->pos);
+  snprintf(elem, sizeof elem, "%u", element);
+  v[0] = "SITUATIONAL TRIGGER";
+  v[1] = s->id;
+  v[2] = pos;
+  v[3] = s->loop;
+  v[4] = elem;
+  return put(w, "CTX", v, 5);
+}
+
 static int write_ik4(x12kit_writer *w, const struct ik4 *e, int with_value)
 {
   char n[3][16], ref[16];
@@ -725,6 +746,8 @@ static int write_ik3(x12kit_writer *w, const struct tx *t, struct ik3 *s, int sh
     /* a bad value holding one of the output's delimiters cannot be copied: no IK404 */
     if (rc == X12KIT_ERR_DATA && with_value)
       rc = write_ik4(w, &s->ik4[i], 0);
+    if (rc == X12KIT_OK && s->ik4[i].trigger)
+      rc = write_trigger(w, s, s->ik4[i].trigger);
     if (rc)
       return rc;
   }
@@ -1333,16 +1356,24 @@ static int on_ik4(x12kit_explainer *ex, const x12kit_segment *seg)
 
 static int on_ctx(x12kit_explainer *ex, const x12kit_segment *seg)
 {
-  char id[FIELD_MAX], pos[FIELD_MAX];
+  char id[FIELD_MAX], pos[FIELD_MAX], at[FIELD_MAX];
   struct line l = { 0 };
+  x12kit_slice e;
 
   /* only the situational trigger: a business unit CTX carries an identifier */
   if (!x12kit_slice_eq(x12kit_segment_component(seg, 1, 1, 1), "SITUATIONAL TRIGGER"))
     return X12KIT_OK;
   elem(seg, 2, id);
   elem(seg, 3, pos);
-  add(ex, &l, "%*sRequired because of segment %s at position %s.", ex->after_ik4 ? 8 : 6, "",
-      id, pos);
+  /* CTX05-1: the element of that segment which triggered the requirement */
+  e = x12kit_segment_component(seg, 5, 1, 1);
+  snprintf(at, sizeof at, "%.*s", (int)(e.len < 3 ? e.len : 0), e.ptr);
+  if (at[0] && id[0] && strspn(at, "0123456789") == strlen(at))
+    add(ex, &l, "%*sRequired because %s%02u is present (segment %s at position %s).",
+        ex->after_ik4 ? 8 : 6, "", id, (unsigned)atoi(at), id, pos);
+  else
+    add(ex, &l, "%*sRequired because of segment %s at position %s.", ex->after_ik4 ? 8 : 6, "",
+        id, pos);
   return push(ex, &l, NULL);
 }
 

@@ -78,6 +78,7 @@ struct x12kit_validator {
   int show_data;
   int status;
   unsigned long errors;
+  unsigned trigger;                   /* for the next finding: its situational trigger */
 
   char gs08[16];
 
@@ -172,6 +173,8 @@ static int finding(x12kit_validator *v, const x12kit_position *pos, const char *
   e->component = comp;
   e->repetition = rep;
   e->element_ref = ref;
+  e->trigger_element = v->trigger;
+  v->trigger = 0;
   if (v->show_data && value.len)
     x12kitp_error_value(e, value);
   v->errors++;
@@ -352,6 +355,9 @@ static int check_syntax(elem_ctx *c, const x12kitp_syntax *sx)
   switch (sx->rule) {
   case 'P':
     if (n > 0 && n < sx->n) {
+      for (i = 0; i < sx->n && c->v->trigger == 0; i++)
+        if (present(seg, sx->pos[i]))
+          c->v->trigger = sx->pos[i];
       snprintf(what, sizeof what, "is missing: %s%02u and %s%02u must be sent together",
                c->sd->id, sx->pos[0], c->sd->id, sx->pos[1]);
       return elem_finding(c, c->sd->by_pos[missing], "2", missing, 0, 0,
@@ -384,6 +390,7 @@ static int check_syntax(elem_ctx *c, const x12kitp_syntax *sx)
         if (!present(seg, sx->pos[i])) {
           snprintf(what, sizeof what, "is missing: %s%02u is sent, so it is required",
                    c->sd->id, first);
+          c->v->trigger = first;
           return elem_finding(c, c->sd->by_pos[sx->pos[i]], "2", sx->pos[i], 0, 0,
                               (x12kit_slice){ NULL, 0 }, what);
         }
@@ -394,6 +401,7 @@ static int check_syntax(elem_ctx *c, const x12kitp_syntax *sx)
     if (present(seg, first) && n < 2) {
       snprintf(what, sizeof what, "is missing: %s%02u is sent, so one of the others is required",
                c->sd->id, first);
+      c->v->trigger = first;
       return elem_finding(c, c->sd->by_pos[sx->pos[1]], "2", sx->pos[1], 0, 0,
                           (x12kit_slice){ NULL, 0 }, what);
     }
