@@ -601,6 +601,20 @@ static const x12kitp_segdef *first_segment(const x12kitp_child *ch)
   return ch->seg ? ch->seg : ch->loop->children[0].seg;
 }
 
+/* An LE is required once its loop has had an LS (the 2120 entity loop between them). */
+static int ls_open(const frame *f, const x12kitp_segdef *sd)
+{
+  size_t j;
+
+  if (strcmp(sd->id, "LE") != 0)
+    return 0;
+  for (j = 0; j < f->def->nchild; j++)
+    if (f->def->children[j].seg && strcmp(f->def->children[j].seg->id, "LS") == 0 &&
+        f->counts[j] > 0)
+      return 1;
+  return 0;
+}
+
 /* Reports required children of |f| from |from| up to |to| (excluded) never seen. */
 static int report_missing(x12kit_validator *v, frame *f, size_t from, size_t to,
                           const x12kit_position *pos)
@@ -615,7 +629,7 @@ static int report_missing(x12kit_validator *v, frame *f, size_t from, size_t to,
     /* a missing SE is the envelope checker's to report (IK5 2) */
     if (f->def->parent == NULL && ch->seg && strcmp(ch->seg->id, "SE") == 0)
       continue;
-    if (ch->seg && ch->seg->usage == 'R') {
+    if (ch->seg && (ch->seg->usage == 'R' || ls_open(f, ch->seg))) {
       if (finding(v, pos, ch->seg->id, f->def->id, X12KIT_ACK_SEGMENT, "3", 0, 0, 0, 0,
                   (x12kit_slice){ NULL, 0 }, "%s (%s) is required in %s but missing",
                   ch->seg->id, ch->seg->name, where(f->def, loc, sizeof loc)))
