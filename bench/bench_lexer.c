@@ -4,13 +4,13 @@
  *     bench_lexer [--size MB] [--quick] [--file PATH]
  *
  * Writes a synthetic 271 interchange of about --size MB (default 100;
- * --quick means 10) with the x12kit writer: one ISA, one GS, and as many
- * ST..SE eligibility responses as fit, each one subscriber with payer,
- * provider, name, address, demographics, dates, 10 to 15 EB benefit
- * segments (repeating EB03, composite EB13), MSG and an LS/LE loop.
- * All names and numbers are made up.  With --file the file is read if
- * it exists and written there otherwise; without it, a temporary file
- * is used and removed.
+ * --quick means 10) with the x12kit writer (gen271.c): one ISA, one GS,
+ * and as many ST..SE eligibility responses as fit, each one subscriber
+ * with payer, provider, name, address, demographics, dates, 10 to 15 EB
+ * benefit segments (repeating EB03, composite EB13), MSG and an LS/LE
+ * loop.  All names and numbers are made up.  With --file the file is
+ * read if it exists and written there otherwise; without it, a
+ * temporary file is used and removed.
  *
  * Figures (MB = 10^6 bytes):
  *  (a) tokenizing from memory, fed in 1 MiB chunks, best of 3: MB/s and
@@ -42,6 +42,8 @@
 #include <unistd.h>
 
 #include <x12kit/x12kit.h>
+
+#include "gen271.h"
 
 #define MB 1000000.0
 #define MEM_CHUNK (1024u * 1024u)
@@ -82,222 +84,15 @@ static double now(void)
 
 /* --- generating the 271 ------------------------------------------------ */
 
-struct out {
-  int fd;
-  uint64_t bytes;
-};
-
-static int write_fd(void *user_data, const char *buf, size_t len)
-{
-  struct out *o = user_data;
-
-  while (len > 0) {
-    ssize_t n = write(o->fd, buf, len);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    buf += n;
-    len -= (size_t)n;
-    o->bytes += (uint64_t)n;
-  }
-  return 0;
-}
-
-/*
- * Writes one segment.  In the element strings '^' separates repetitions
- * and ':' components; the generated file uses the same characters.
- */
-static void put_segment(x12kit_writer *w, const char *id, const char *const *el, size_t n)
-{
-  char part[128];
-  size_t i;
-  int rc = x12kit_writer_begin(w, id);
-
-  for (i = 0; i < n && rc == X12KIT_OK; i++) {
-    const char *p = el[i];
-    char sep = 0;
-
-    do {
-      size_t len = strcspn(p, "^:");
-      if (len >= sizeof part)
-        die("element too long in a template");
-      memcpy(part, p, len);
-      part[len] = '\0';
-      if (sep == 0)
-        rc = x12kit_writer_element(w, part);
-      else if (sep == '^')
-        rc = x12kit_writer_repetition(w, part);
-      else
-        rc = x12kit_writer_component(w, part);
-      p += len;
-      sep = *p;
-      if (sep)
-        p++;
-    } while (sep && rc == X12KIT_OK);
-  }
-  if (rc == X12KIT_OK)
-    rc = x12kit_writer_end(w);
-  if (rc != X12KIT_OK) {
-    char msg[512];
-    x12kit_error_format(x12kit_writer_error(w), msg, sizeof msg);
-    die("writing %s: %s", id, msg);
-  }
-}
-
-#define SEG(w, id, ...) \
-  put_segment(w, id, (const char *const[]){ __VA_ARGS__ }, \
-              sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
-
-static const char *const last_names[] = {
-  "SAMPLE", "EXAMPLE", "TESTCASE", "PLACEHOLDER", "FICTION", "MOCK", "DUMMY", "SYNTHETIC",
-  "NOBODY", "ANYONE", "SOMEONE", "EVERYONE", "OTHERSON", "FAKERLY", "MADEUP", "INVENTED"
-};
-static const char *const first_names[] = {
-  "ALEX", "JORDAN", "TAYLOR", "MORGAN", "CASEY", "RILEY", "JAMIE", "AVERY",
-  "QUINN", "ROWAN", "SAGE", "DREW", "ELLIS", "FINLEY", "HAYDEN", "KAI"
-};
-static const char *const cities[] = {
-  "ANYTOWN", "SOMEWHERE", "NOWHERE CITY", "EXAMPLEVILLE", "SAMPLE SPRINGS", "TESTBURG"
-};
-
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-static void put_benefits(x12kit_writer *w, unsigned long i)
-{
-  char amt1[16], amt2[16], amt3[16];
-  unsigned k, n = 10 + (unsigned)(i % 6);
-
-  snprintf(amt1, sizeof amt1, "%lu", 250 + (i % 20) * 50);
-  snprintf(amt2, sizeof amt2, "%lu.%02lu", 20 + i % 40, i % 100);
-  snprintf(amt3, sizeof amt3, "%lu", 1500 + (i % 30) * 100);
-
-  for (k = 0; k < n; k++) {
-    switch (k) {
-    case 0:
-      SEG(w, "EB", "1", "IND", "1^33^35^47^86^88^98^AL^MH^UC", "HM", "SYNTHETIC GOLD PPO");
-      break;
-    case 1:
-      SEG(w, "EB", "C", "IND", "30", "", "", "23", amt1, "", "", "", "", "Y");
-      break;
-    case 2:
-      SEG(w, "EB", "C", "IND", "30", "", "", "29", amt1, "", "", "", "", "Y");
-      break;
-    case 3:
-      SEG(w, "EB", "C", "FAM", "30", "", "", "23", amt3, "", "", "", "", "Y");
-      break;
-    case 4:
-      SEG(w, "EB", "G", "IND", "30", "", "", "23", amt3, "", "", "", "", "Y");
-      break;
-    case 5:
-      SEG(w, "EB", "A", "IND", "30", "", "", "27", "", ".2", "", "", "", "Y");
-      break;
-    case 6:
-      SEG(w, "EB", "B", "IND", "98", "", "", "27", amt2, "", "", "", "", "Y");
-      break;
-    case 7:
-      SEG(w, "EB", "B", "IND", "86", "", "", "27", "150", "", "", "", "", "Y");
-      break;
-    case 8:
-      SEG(w, "EB", "B", "IND", "UC", "", "", "27", "75", "", "", "", "", "Y");
-      break;
-    case 9:
-      SEG(w, "EB", "1", "IND", "", "", "", "", "", "", "", "", "", "Y", "HC:96365");
-      break;
-    case 10:
-      SEG(w, "MSG", "BENEFITS SHOWN ARE FOR IN-NETWORK PROVIDERS");
-      break;
-    case 11:
-      SEG(w, "EB", "A", "IND", "AL", "", "", "27", "", ".3", "", "", "", "N");
-      break;
-    case 12:
-      SEG(w, "EB", "CB", "IND", "MH", "", "", "27", "", "", "VS", "30", "", "Y");
-      break;
-    case 13:
-      SEG(w, "EB", "1", "IND", "88", "", "", "", "", "", "", "", "", "Y", "HC:J3490:JW");
-      break;
-    case 14:
-      SEG(w, "EB", "B", "IND", "47", "", "", "27", "500", "", "", "", "Y", "Y");
-      break;
-    default:
-      break;
-    }
-  }
-}
-
-static void put_transaction(x12kit_writer *w, unsigned long i)
-{
-  char ctrl[16], trace[32], member[16], dob[16], zip[16], street[48], npi[16];
-  const char *sex = (i & 1) ? "F" : "M";
-  int rc;
-
-  snprintf(ctrl, sizeof ctrl, "%04lu", i + 1);
-  snprintf(trace, sizeof trace, "93175-%09lu", i + 1);
-  snprintf(member, sizeof member, "W%09lu", 100000000 + i);
-  snprintf(dob, sizeof dob, "19%02lu%02lu%02lu", 40 + i % 60, 1 + i % 12, 1 + i % 28);
-  snprintf(zip, sizeof zip, "%05lu%04lu", 10000 + i % 89999, i % 10000);
-  snprintf(street, sizeof street, "%lu EXAMPLE STREET APT %lu", 100 + i % 9000, 1 + i % 40);
-  snprintf(npi, sizeof npi, "19%08lu", i % 100000000);
-
-  rc = x12kit_writer_transaction(w, "271", ctrl, NULL);
-  if (rc != X12KIT_OK)
-    die("x12kit_writer_transaction: %s", x12kit_strerror(rc));
-  SEG(w, "BHT", "0022", "11", trace, "20240115", "1030");
-  SEG(w, "HL", "1", "", "20", "1");
-  SEG(w, "NM1", "PR", "2", "SYNTHETIC HEALTH PLAN", "", "", "", "", "PI", "999990001");
-  SEG(w, "HL", "2", "1", "21", "1");
-  SEG(w, "NM1", "1P", "2", "EXAMPLE CLINIC GROUP", "", "", "", "", "XX", npi);
-  SEG(w, "HL", "3", "2", "22", "0");
-  SEG(w, "TRN", "2", trace, "9877281234");
-  SEG(w, "NM1", "IL", "1", last_names[i % N_OF(last_names)],
-      first_names[(i / 16) % N_OF(first_names)], (i & 2) ? "Q" : "", "", "", "MI", member);
-  SEG(w, "REF", "6P", "GRP00012345", "SYNTHETIC EMPLOYER GROUP");
-  SEG(w, "N3", street);
-  SEG(w, "N4", cities[i % N_OF(cities)], "ZZ", zip);
-  SEG(w, "DMG", "D8", dob, sex);
-  SEG(w, "DTP", "346", "D8", "20240101");
-  SEG(w, "DTP", "356", "RD8", "20240101-20241231");
-  put_benefits(w, i);
-  SEG(w, "LS", "2120");
-  SEG(w, "NM1", "X3", "2", "SYNTHETIC UTILIZATION REVIEW", "", "", "", "", "PI", "999990002");
-  SEG(w, "PER", "IC", "", "TE", "8005550100");
-  SEG(w, "LE", "2120");
-  rc = x12kit_writer_end_transaction(w);
-  if (rc != X12KIT_OK)
-    die("x12kit_writer_end_transaction: %s", x12kit_strerror(rc));
-}
-
-/* Writes a 271 interchange of at least |target| bytes to |fd|. */
+/* Writes a 271 of at least |target| bytes to |fd|; returns its transactions. */
 static unsigned long generate(int fd, uint64_t target, uint64_t *bytes)
 {
-  static const x12kit_isa_fields isa = {
-    "00", "", "00", "", "ZZ", "SYNTHPAYER", "ZZ", "SYNTHCLEAR", "240115", "1030",
-    1, 0, 'T'
-  };
-  static const x12kit_gs_fields gs = {
-    "HB", "SYNTHPAYER", "SYNTHCLEAR", "20240115", "1030", 1, "005010X279A1"
-  };
-  struct out o = { fd, 0 };
-  x12kit_writer *w;
-  unsigned long i = 0;
+  unsigned long txns;
+  char err[512];
 
-  if (x12kit_writer_new(&w, write_fd, &o, NULL, NULL) != X12KIT_OK)
-    die("x12kit_writer_new failed");
-  if (x12kit_writer_set_line_end(w, "\n") != X12KIT_OK
-      || x12kit_writer_interchange(w, &isa) != X12KIT_OK
-      || x12kit_writer_group(w, &gs) != X12KIT_OK)
-    die("cannot start the interchange");
-  /* The writer flushes every 64 KiB or so; stop once past the target. */
-  while (o.bytes < target)
-    put_transaction(w, i++);
-  if (x12kit_writer_end_group(w) != X12KIT_OK
-      || x12kit_writer_end_interchange(w) != X12KIT_OK
-      || x12kit_writer_flush(w) != X12KIT_OK)
-    die("cannot finish the interchange: %s", strerror(errno));
-  x12kit_writer_free(w);
-  *bytes = o.bytes;
-  return i;
+  if (gen271_write(fd, target, bytes, &txns, err, sizeof err) != 0)
+    die("%s", err);
+  return txns;
 }
 
 /* A temporary file, unlinked at once: it goes away however we exit. */

@@ -1,5 +1,10 @@
 # Benchmarks: built by make, run by scripts/bench (never by make check).
-noinst_PROGRAMS += bench/bench_lexer
+noinst_PROGRAMS += bench/bench_lexer bench/bench_validate
 EXTRA_DIST += bench/README.md
-bench_bench_lexer_SOURCES = bench/bench_lexer.c
+BENCH_GEN271 = bench/gen271.c bench/gen271.h
+bench_bench_lexer_SOURCES = bench/bench_lexer.c $(BENCH_GEN271)
 bench_bench_lexer_LDADD = src/lib/libx12kit-core.la
+bench_bench_validate_SOURCES = bench/bench_validate.c $(BENCH_GEN271)
+bench_bench_validate_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DX12KIT_BENCH_SCHEMA_DIR='"$(abs_top_srcdir)/schemas"'
+bench_bench_validate_LDADD = src/lib/libx12kit-core.la

@@ -23,162 +23,13 @@
  * library forgets to free, or frees with the wrong allocator, is caught
  * even without a leak checker.
  */
-#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <x12kit/x12kit.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Reports which invariant broke, then aborts so the fuzzer keeps the input. */
-#define FAIL(what) fail(__LINE__, what)
-#define CHECK(cond, what) do { if (!(cond)) FAIL(what); } while (0)
-
-static void fail(int line, const char *what)
-{
-  fprintf(stderr, "fuzz_lexer.c:%d: invariant broken: %s\n", line, what);
-  abort();
-}
-
-static void *xrealloc(void *ptr, size_t size)
-{
-  void *p = realloc(ptr, size ? size : 1);
-  CHECK(p != NULL, "harness out of memory");
-  return p;
-}
-
-/*
- * Allocator hooks.  Every block carries a header with a tag and its
- * size; a free or realloc of anything else aborts.
- */
-#define MEM_TAG 0x78313243u
-
-typedef union mem_header {
-  max_align_t align;
-  struct {
-    uint32_t tag;
-    size_t size;
-  } h;
-} mem_header;
-
-static unsigned long mem_live;   /* blocks handed out and not freed */
-
-static void *hook_malloc(size_t size, void *user_data)
-{
-  mem_header *hd;
-
-  (void)user_data;
-  if (size > SIZE_MAX - sizeof *hd)
-    return NULL;
-  hd = malloc(sizeof *hd + size);
-  if (hd == NULL)
-    return NULL;
-  hd->h.tag = MEM_TAG;
-  hd->h.size = size;
-  mem_live++;
-  return hd + 1;
-}
-
-static mem_header *hook_header(void *ptr)
-{
-  mem_header *hd = (mem_header *)ptr - 1;
-  CHECK(hd->h.tag == MEM_TAG, "library freed a block it did not get from its hooks");
-  return hd;
-}
-
-static void hook_free(void *ptr, void *user_data)
-{
-  mem_header *hd;
-
-  (void)user_data;
-  if (ptr == NULL)
-    return;
-  hd = hook_header(ptr);
-  hd->h.tag = 0;
-  mem_live--;
-  free(hd);
-}
-
-static void *hook_realloc(void *ptr, size_t size, void *user_data)
-{
-  mem_header *hd, *nhd;
-
-  if (ptr == NULL)
-    return hook_malloc(size, user_data);
-  hd = hook_header(ptr);
-  if (size > SIZE_MAX - sizeof *hd)
-    return NULL;
-  nhd = realloc(hd, sizeof *nhd + size);
-  if (nhd == NULL)
-    return NULL;
-  nhd->h.size = size;
-  return nhd + 1;
-}
-
-static const x12kit_mem hooks = { NULL, hook_malloc, hook_free, hook_realloc };
-
-/* Folds bytes into a sum, so that every read really happens. */
-static unsigned long fold(unsigned long acc, const char *p, size_t len)
-{
-  size_t i;
-
-  for (i = 0; i < len; i++)
-    acc = acc * 31 + (unsigned char)p[i];
-  return acc;
-}
-
-static int is_terminated(const char *s, size_t size)
-{
-  return memchr(s, '\0', size) != NULL;
-}
-
-#define CHECK_STR(field) CHECK(is_terminated(field, sizeof(field)), #field " not terminated")
-
-/*
- * Sanity of an x12kit_error from any module.  |show| says whether the
- * caller asked for data in |value|.
- */
-static unsigned long check_error(const x12kit_error *err, int show)
-{
-  char buf[1024], small[8];
-  size_t i;
-  int n, m;
-
-  CHECK(err != NULL, "error details missing");
-  CHECK(err->code < 0, "error code is not negative");
-  CHECK(strcmp(x12kit_strerror(err->code), x12kit_strerror(INT_MIN)) != 0,
-        "error code unknown to x12kit_strerror");
-  CHECK((int)err->ack_kind >= (int)X12KIT_ACK_NONE
-        && (int)err->ack_kind <= (int)X12KIT_ACK_ELEMENT,
-        "ack_kind out of range");
-  CHECK_STR(err->ack_code);
-  CHECK_STR(err->segment_id);
-  CHECK_STR(err->loop_id);
-  CHECK_STR(err->text);
-  CHECK_STR(err->value);
-  CHECK(err->text[0] != '\0', "error without text");
-  CHECK(show || err->value[0] == '\0', "error shows data nobody asked for");
-  if (err->ack_kind == X12KIT_ACK_NONE)
-    CHECK(err->ack_code[0] == '\0', "ack_code without ack_kind");
-  for (i = 0; err->ack_code[i]; i++)
-    CHECK((err->ack_code[i] >= '0' && err->ack_code[i] <= '9')
-          || (err->ack_code[i] >= 'A' && err->ack_code[i] <= 'Z'), "ack_code not alphanumeric");
-
-  n = x12kit_error_format(err, buf, sizeof buf);
-  CHECK(n > 0 && (size_t)n < sizeof buf && strlen(buf) == (size_t)n,
-        "x12kit_error_format length");
-  CHECK(strpbrk(buf, "\r\n") == NULL, "formatted error is not one line");
-  m = x12kit_error_format(err, small, sizeof small);
-  CHECK(m == n && strlen(small) == ((size_t)n < sizeof small ? (size_t)n : sizeof small - 1),
-        "x12kit_error_format truncation");
-  m = x12kit_error_format(err, NULL, 0);
-  CHECK(m == n, "x12kit_error_format sizing call");
-  return fold(0, buf, (size_t)n);
-}
+#include "fuzz_common.h"
 
 /* --- run 1: the whole input, recorded ---------------------------------- */
 
@@ -247,12 +98,12 @@ static int record_segment(void *user_data, const x12kit_segment *seg)
 
   if (rec->nsegs == rec->segs_cap) {
     rec->segs_cap = rec->segs_cap ? rec->segs_cap * 2 : 64;
-    rec->segs = xrealloc(rec->segs, rec->segs_cap * sizeof *rec->segs);
+    rec->segs = fuzz_xrealloc(rec->segs, rec->segs_cap * sizeof *rec->segs);
   }
   if (raw.len > rec->bytes_cap - rec->nbytes) {
     while (raw.len > rec->bytes_cap - rec->nbytes)
       rec->bytes_cap = rec->bytes_cap ? rec->bytes_cap * 2 : 4096;
-    rec->bytes = xrealloc(rec->bytes, rec->bytes_cap);
+    rec->bytes = fuzz_xrealloc(rec->bytes, rec->bytes_cap);
   }
   sr = &rec->segs[rec->nsegs++];
   sr->raw_off = rec->nbytes;
@@ -311,7 +162,7 @@ static unsigned long walk_element(const x12kit_segment *seg, size_t n, x12kit_sl
       if (s.len > 0) {
         CHECK(s.ptr >= e.ptr && s.len <= e.len
               && (size_t)(s.ptr - e.ptr) <= e.len - s.len, "component outside its element");
-        acc = fold(acc, s.ptr, s.len);
+        acc = fuzz_fold(acc, s.ptr, s.len);
       }
       rlen += s.len;
     }
@@ -342,7 +193,7 @@ static unsigned long walk_segment(const x12kit_segment *seg)
   x12kit_slice e;
 
   CHECK(raw.len >= idlen && memcmp(raw.ptr, id, idlen) == 0, "raw does not start with the ID");
-  acc = fold(0, raw.ptr, raw.len);
+  acc = fuzz_fold(0, raw.ptr, raw.len);
   count = x12kit_segment_count(seg);
   CHECK(count <= raw.len, "element count");
 
@@ -376,7 +227,7 @@ static int write_discard(void *user_data, const char *buf, size_t len)
   struct run *run = user_data;
 
   CHECK(len == 0 || buf != NULL, "writer passed NULL bytes");
-  run->sink = fold(run->sink, buf, len);
+  run->sink = fuzz_fold(run->sink, buf, len);
   run->written += len;
   return 0;
 }
@@ -387,7 +238,7 @@ static void writer_result(struct run *run, int rc)
   if (rc == X12KIT_OK)
     CHECK(x12kit_writer_error(run->w) == NULL, "writer error left after a success");
   else
-    run->sink += check_error(x12kit_writer_error(run->w), 0);
+    run->sink += fuzz_check_error(x12kit_writer_error(run->w), 0);
 }
 
 /*
@@ -399,7 +250,7 @@ static void copy_segment(struct run *run, const x12kit_segment *seg)
   const x12kit_delimiters *d = x12kit_segment_delimiters(seg);
 
   if (run->w == NULL) {
-    int rc = x12kit_writer_new(&run->w, write_discard, run, d, &hooks);
+    int rc = x12kit_writer_new(&run->w, write_discard, run, d, &fuzz_hooks);
 
     CHECK(rc == X12KIT_OK && run->w != NULL, "x12kit_writer_new");
     run->wdelims = *d;
@@ -439,7 +290,7 @@ static int on_event(void *user_data, x12kit_envelope_event ev, const void *info,
     CHECK_STR(ii->time);
     CHECK_STR(ii->version);
     CHECK_STR(ii->control);
-    run->sink = fold(run->sink, ii->sender_id, strlen(ii->sender_id));
+    run->sink = fuzz_fold(run->sink, ii->sender_id, strlen(ii->sender_id));
     break;
   }
   case X12KIT_GROUP_BEGIN:
@@ -453,7 +304,7 @@ static int on_event(void *user_data, x12kit_envelope_event ev, const void *info,
     CHECK_STR(gi->control);
     CHECK_STR(gi->agency);
     CHECK_STR(gi->version);
-    run->sink = fold(run->sink, gi->functional_id, strlen(gi->functional_id));
+    run->sink = fuzz_fold(run->sink, gi->functional_id, strlen(gi->functional_id));
     /* Must not crash whatever GS01 holds. */
     if (x12kit_functional_id_transaction(gi->functional_id) != NULL)
       run->sink++;
@@ -467,7 +318,7 @@ static int on_event(void *user_data, x12kit_envelope_event ev, const void *info,
     CHECK_STR(ti->version);
     CHECK(ev == X12KIT_TRANSACTION_BEGIN || ti->segments <= run->next,
           "transaction longer than the input");
-    run->sink = fold(run->sink, ti->id, strlen(ti->id));
+    run->sink = fuzz_fold(run->sink, ti->id, strlen(ti->id));
     break;
   }
   default:
@@ -481,7 +332,7 @@ static int on_error(void *user_data, const x12kit_error *err)
   struct run *run = user_data;
 
   run->env_errors++;
-  run->sink += check_error(err, run->show);
+  run->sink += fuzz_check_error(err, run->show);
   CHECK(err->pos.segment <= run->next, "envelope error about a segment not given yet");
   return 0;
 }
@@ -546,7 +397,7 @@ static int lex_chunked(struct run *run, x12kit_lexer *lx, const char *in, size_t
     if (fed < size) {
       size_t n = size - fed < chunk ? size - fed : chunk;
 
-      blk = xrealloc(NULL, n);
+      blk = fuzz_xrealloc(NULL, n);
       memcpy(blk, in + fed, n);
       CHECK(x12kit_lexer_feed(lx, blk, n) == X12KIT_OK, "x12kit_lexer_feed");
       fed += n;
@@ -576,7 +427,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   size--;
 
   /* A block of exactly the input's size, so over-reads are caught. */
-  input = xrealloc(NULL, size);
+  input = fuzz_xrealloc(NULL, size);
   if (size)
     memcpy(input, data, size);
 
@@ -587,7 +438,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   run.ref = &rec;
   run.show = (int)(size & 1);
 
-  CHECK(x12kit_lexer_new(&lx, &hooks) == X12KIT_OK && lx != NULL, "x12kit_lexer_new");
+  CHECK(x12kit_lexer_new(&lx, &fuzz_hooks) == X12KIT_OK && lx != NULL, "x12kit_lexer_new");
   CHECK(x12kit_lexer_error(lx) == NULL, "new lexer has an error");
   CHECK(x12kit_lexer_delimiters(lx) == NULL, "new lexer has delimiters");
 
@@ -600,7 +451,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(x12kit_lexer_offset(lx) == size, "clean end before all input was read");
   } else {
     const x12kit_error *err = x12kit_lexer_error(lx);
-    run.sink += check_error(err, 0);
+    run.sink += fuzz_check_error(err, 0);
     CHECK(err->code == rc_whole, "lexer error code differs from the status");
   }
 
@@ -611,7 +462,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   CHECK(x12kit_lexer_offset(lx) == 0, "reset lexer has an offset");
   x12kit_lexer_set_show_data(lx, run.show);
 
-  CHECK(x12kit_envelope_new(&run.env, &hooks) == X12KIT_OK && run.env != NULL,
+  CHECK(x12kit_envelope_new(&run.env, &fuzz_hooks) == X12KIT_OK && run.env != NULL,
         "x12kit_envelope_new");
   x12kit_envelope_set_callbacks(run.env, on_event, on_error, &run);
   x12kit_envelope_set_show_data(run.env, run.show);
@@ -624,7 +475,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(x12kit_lexer_offset(lx) == size, "clean end before all input was read");
   } else {
     const x12kit_error *err = x12kit_lexer_error(lx);
-    run.sink += check_error(err, run.show);
+    run.sink += fuzz_check_error(err, run.show);
     CHECK(err->code == rc_chunked, "lexer error code differs from the status");
   }
 
@@ -642,7 +493,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   x12kit_envelope_free(run.env);
   x12kit_lexer_free(lx);
-  CHECK(mem_live == 0, "library leaked blocks from its allocator hooks");
+  CHECK(fuzz_mem_live == 0, "library leaked blocks from its allocator hooks");
 
   free(rec.segs);
   free(rec.bytes);

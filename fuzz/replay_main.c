@@ -1,5 +1,7 @@
 /*
- * x12kit - runs the fuzz target over files, for builds without libFuzzer.
+ * x12kit - runs a fuzz target over files, for builds without libFuzzer.
+ * Linked with fuzz_lexer.c it makes replay_lexer, with fuzz_validate.c
+ * replay_validate.
  *
  *     replay_lexer PATH...
  *
@@ -45,14 +47,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * signal).
  */
 static const char *current;
+static const char *progname = "replay";
 
 static void name_current(void)
 {
-  static const char msg[] = "replay_lexer: the failing input is ";
+  static const char msg[] = ": the failing input is ";
   ssize_t rc;
 
   if (current == NULL)
     return;
+  rc = write(STDERR_FILENO, progname, strlen(progname));
   rc = write(STDERR_FILENO, msg, sizeof msg - 1);
   rc = write(STDERR_FILENO, current, strlen(current));
   rc = write(STDERR_FILENO, "\n", 1);
@@ -76,7 +80,7 @@ static void *xmalloc(size_t size)
 {
   void *p = malloc(size ? size : 1);
   if (p == NULL) {
-    fputs("replay_lexer: out of memory\n", stderr);
+    fprintf(stderr, "%s: out of memory\n", progname);
     exit(2);
   }
   return p;
@@ -107,7 +111,7 @@ static void add(struct pathlist *l, char *path)
     l->cap = l->cap ? l->cap * 2 : 64;
     v = realloc(l->v, l->cap * sizeof *v);
     if (v == NULL) {
-      fputs("replay_lexer: out of memory\n", stderr);
+      fprintf(stderr, "%s: out of memory\n", progname);
       exit(2);
     }
     l->v = v;
@@ -199,6 +203,10 @@ int main(int argc, char **argv)
   int i, failed = 0;
   size_t k;
 
+  if (argc > 0 && argv[0] != NULL && argv[0][0] != '\0') {
+    const char *slash = strrchr(argv[0], '/');
+    progname = slash ? slash + 1 : argv[0];
+  }
   signal(SIGABRT, on_abort);
 #ifdef REPLAY_SANITIZER
   __sanitizer_set_death_callback(name_current);

@@ -131,12 +131,18 @@ void x12kitp_free(const x12kit_mem *m, void *ptr)
 void x12kitp_error_vset(x12kit_error *err, int code, x12kit_ack_kind kind, const char *ack,
                         const char *fmt, va_list ap)
 {
+  char *p;
+
   memset(err, 0, sizeof *err);
   err->code = code;
   err->ack_kind = kind;
   if (ack)
     snprintf(err->ack_code, sizeof err->ack_code, "%s", ack);
   vsnprintf(err->text, sizeof err->text, fmt, ap);
+  /* one line, whatever control data (ST02, GS08...) it quotes */
+  for (p = err->text; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f)
+      *p = '?';
 }
 
 void x12kitp_error_set(x12kit_error *err, int code, x12kit_ack_kind kind, const char *ack,

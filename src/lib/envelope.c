@@ -102,6 +102,15 @@ typedef struct keyset {
   size_t cap;                  /* a power of two, 0 until first use */
   size_t n;
   unsigned bits;               /* log2(cap) */
+  /*
+   * Senders number control numbers in sequence (0001, 0002, ... 9999,
+   * 10000): a run of all-digit numbers, each written with at least
+   * run_width digits, is kept as its first and last value, so that
+   * memory stays flat however many there are.  Numbers outside the run
+   * go to the hash slots.
+   */
+  size_t run_width;            /* 0 while there is no run */
+  uint64_t run_lo, run_hi;
 } keyset;
 
 struct x12kit_envelope {
@@ -404,15 +413,54 @@ static int keyset_grow(x12kit_envelope *env, keyset *ks)
   return X12KIT_OK;
 }
 
+static size_t decimal_digits(uint64_t v)
+{
+  size_t n = 1;
+
+  while (v >= 10) {
+    v /= 10;
+    n++;
+  }
+  return n;
+}
+
+static size_t max_size(size_t a, size_t b)
+{
+  return a > b ? a : b;
+}
+
 /*
  * Adds a control number (see pack_key for what it may be).  Returns 1
  * when it was there already, 0 when it was not, X12KIT_ERR_NOMEM.
  */
 static int keyset_add(x12kit_envelope *env, keyset *ks, x12kit_slice s)
 {
-  uint64_t k = pack_key(s);
+  uint64_t k = pack_key(s), v = 0;
   size_t i;
+  int digits = x12kitp_all_digits(s), in_run = 0;
 
+  if (digits) {
+    for (i = 0; i < s.len; i++)
+      v = v * 10 + (uint64_t)(s.ptr[i] - '0');
+    /* the run writes v with run_width digits, or more when v needs them */
+    in_run = ks->run_width && s.len == max_size(ks->run_width, decimal_digits(v));
+    if (in_run && v >= ks->run_lo && v <= ks->run_hi)
+      return 1;
+  }
+  if (ks->cap) {
+    for (i = key_slot(env, ks, k); ks->slot[i]; i = (i + 1) & (ks->cap - 1))
+      if (ks->slot[i] == k)
+        return 1;
+  }
+  if (digits && ks->run_width == 0) {
+    ks->run_width = s.len;
+    ks->run_lo = ks->run_hi = v;
+    return 0;
+  }
+  if (in_run && v == ks->run_hi + 1) {
+    ks->run_hi = v;
+    return 0;
+  }
   if (ks->n < KEYSET_MAX_KEYS && 2 * (ks->n + 1) > ks->cap) {
     int rc = keyset_grow(env, ks);
     if (rc)
@@ -436,6 +484,7 @@ static void keyset_free(x12kit_envelope *env, keyset *ks)
 
 static void keyset_clear(x12kit_envelope *env, keyset *ks)
 {
+  ks->run_width = 0;
   if (ks->cap > KEYSET_KEEP_SLOTS)
     keyset_free(env, ks);
   else if (ks->n) {
@@ -965,22 +1014,35 @@ int x12kit_envelope_segment(x12kit_envelope *env, const x12kit_segment *seg)
     return env->status;
   id = x12kit_segment_id(seg);
   env->last_pos = *x12kit_segment_position(seg);
-  snprintf(env->last_id, sizeof env->last_id, "%s", id);
+  memcpy(env->last_id, id, sizeof env->last_id); /* IDs are NUL-padded to 4 bytes */
 
-  if (strcmp(id, "ISA") == 0)
-    return on_isa(env, seg);
-  if (strcmp(id, "IEA") == 0)
-    return on_iea(env, seg);
-  if (strcmp(id, "GS") == 0)
-    return on_gs(env, seg);
-  if (strcmp(id, "GE") == 0)
-    return on_ge(env, seg);
-  if (strcmp(id, "ST") == 0)
-    return on_st(env, seg);
-  if (strcmp(id, "SE") == 0)
-    return on_se(env, seg);
-  if (strcmp(id, "TA1") == 0)
-    return on_ta1(env, seg);
+  /* envelope IDs start with I, G, S or T; anything else is data */
+  switch (id[0]) {
+  case 'I':
+    if (id[1] == 'S' && id[2] == 'A' && id[3] == '\0')
+      return on_isa(env, seg);
+    if (id[1] == 'E' && id[2] == 'A' && id[3] == '\0')
+      return on_iea(env, seg);
+    break;
+  case 'G':
+    if (id[1] == 'S' && id[2] == '\0')
+      return on_gs(env, seg);
+    if (id[1] == 'E' && id[2] == '\0')
+      return on_ge(env, seg);
+    break;
+  case 'S':
+    if (id[1] == 'T' && id[2] == '\0')
+      return on_st(env, seg);
+    if (id[1] == 'E' && id[2] == '\0')
+      return on_se(env, seg);
+    break;
+  case 'T':
+    if (id[1] == 'A' && id[2] == '1' && id[3] == '\0')
+      return on_ta1(env, seg);
+    break;
+  default:
+    break;
+  }
   return data_segment(env, seg);
 }
 

@@ -22,6 +22,8 @@ typedef struct x12kitp_codelist {
   const char *name;
   size_t n;
   const x12kitp_code *codes;          /* sorted by value */
+  const uint64_t *keys;               /* the codes packed (x12kitp_code_key), sorted; NULL
+                                         when a code is too long to pack */
 } x12kitp_codelist;
 
 /* A simple element, a component, or a composite (ncomp > 0). */
@@ -37,6 +39,7 @@ typedef struct x12kitp_elem {
   int match;                          /* a qualifier that picks this definition */
   size_t ncodes;
   const char *const *codes;           /* inline codes, sorted */
+  const uint64_t *keys;               /* the same packed, sorted; NULL if one is too long */
   const x12kitp_codelist *list;       /* shared list, or NULL */
   size_t ncomp;
   const struct x12kitp_elem *comps;   /* components, by pos */
@@ -110,6 +113,12 @@ const x12kitp_codelist *x12kitp_schema_codelist(const x12kit_schema *s, const ch
 
 /* The control.xml definition of an interchange segment (ISA, GS, TA1...), or NULL. */
 const x12kitp_segdef *x12kitp_schema_control(const x12kit_schema *s, const char *id);
+
+/*
+ * A code of at most 7 bytes packed into one integer (bytes, then the
+ * length): equal codes, equal keys.  0 for a longer one.
+ */
+uint64_t x12kitp_code_key(const char *p, size_t n);
 
 /* Non-zero when |v| is allowed by |e|'s inline codes or shared list (no list: allowed). */
 int x12kitp_code_allowed(const x12kitp_elem *e, x12kit_slice v);

@@ -441,8 +441,8 @@ static int make_segment(x12kit_lexer *lx, const char *data, size_t len, size_t a
   s->len = len;
   s->nelem = n;
   s->offs = lx->offs;
+  memset(s->id, 0, sizeof s->id); /* NUL-padded: IDs compare as 4 bytes */
   memcpy(s->id, data, idlen);
-  s->id[idlen] = '\0';
   s->delims = lx->delims;
 
   is_st = idlen == 2 && data[0] == 'S' && data[1] == 'T';

@@ -194,9 +194,15 @@ static int is_elem(xmlNodePtr n, const char *name)
   return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
+/* Inline codes sort by length, then bytes, the order code_cmp searches in. */
 static int cmp_str(const void *a, const void *b)
 {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
+  const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+  size_t m = strlen(x), n = strlen(y);
+
+  if (m != n)
+    return m < n ? -1 : 1;
+  return strcmp(x, y);
 }
 
 static int cmp_code(const void *a, const void *b)
@@ -216,6 +222,66 @@ static int cmp_segid(const void *a, const void *b)
 }
 
 /* ---- code lists ---- */
+
+uint64_t x12kitp_code_key(const char *p, size_t n)
+{
+  uint64_t k = 0;
+  size_t i;
+
+  if (n == 0 || n > 7)
+    return 0;
+  for (i = 0; i < n; i++)
+    k = (k << 8) | (unsigned char)p[i];
+  return (k << 8) | n;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Packed, sorted keys of |n| codes, or NULL when one does not pack. */
+static const uint64_t *make_keys(loader *L, const char *const *values, size_t stride, size_t n)
+{
+  uint64_t *keys;
+  size_t i;
+
+  if (n == 0)
+    return NULL;
+  for (i = 0; i < n; i++) {
+    const char *v = *(const char *const *)(const void *)((const char *)values + i * stride);
+    if (x12kitp_code_key(v, strlen(v)) == 0)
+      return NULL;
+  }
+  keys = arena_alloc(L->s, n * sizeof *keys);
+  if (keys == NULL) {
+    lnomem(L);
+    return NULL;
+  }
+  for (i = 0; i < n; i++) {
+    const char *v = *(const char *const *)(const void *)((const char *)values + i * stride);
+    keys[i] = x12kitp_code_key(v, strlen(v));
+  }
+  qsort(keys, n, sizeof *keys, cmp_u64);
+  return keys;
+}
+
+static int has_key(const uint64_t *keys, size_t n, uint64_t k)
+{
+  size_t lo = 0, hi = n;
+
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (keys[mid] == k)
+      return 1;
+    if (keys[mid] < k)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return 0;
+}
 
 static int load_codes(loader *L, xmlNodePtr root)
 {
@@ -253,6 +319,9 @@ static int load_codes(loader *L, xmlNodePtr root)
                      codes[i].value);
     list->codes = codes;
     list->n = n;
+    list->keys = make_keys(L, &codes[0].value, sizeof *codes, n);
+    if (L->status)
+      return L->status;
     for (i = 0; i < L->nlists; i++)
       if (strcmp(L->lists[i]->id, list->id) == 0)
         return lfail(L, cl->line, "code list %s is defined in two files", list->id);
@@ -328,6 +397,9 @@ static int load_simple(loader *L, xmlNodePtr n, x12kitp_elem *e)
       return L->status;
     qsort(codes, k, sizeof *codes, cmp_str);
     e->codes = codes;
+    e->keys = make_keys(L, codes, sizeof *codes, k);
+    if (L->status)
+      return L->status;
   }
   if (e->match && e->ncodes == 0 && e->list == NULL)
     return lfail(L, n->line, "%s is a match element without codes", e->name);
@@ -1006,17 +1078,34 @@ const x12kitp_segdef *x12kitp_schema_control(const x12kit_schema *s, const char 
   return NULL;
 }
 
+/* strcmp of |code| with the slice |v|, by length first: codes are short. */
+static int code_cmp(const char *code, x12kit_slice v)
+{
+  size_t n = strlen(code);
+  int c;
+
+  if (n != v.len)
+    return n < v.len ? -1 : 1;
+  c = memcmp(code, v.ptr, n);
+  return c;
+}
+
 int x12kitp_code_allowed(const x12kitp_elem *e, x12kit_slice v)
 {
   if ((e->ncodes || e->list) && (v.len == 0 || memchr(v.ptr, '\0', v.len) != NULL))
     return 0; /* no code is empty or holds a NUL */
+  /* short codes compare as integers */
+  if (e->ncodes ? e->keys != NULL : e->list && e->list->keys != NULL) {
+    uint64_t k = x12kitp_code_key(v.ptr, v.len);
+    if (k == 0)
+      return 0; /* longer than any code of the list */
+    return e->ncodes ? has_key(e->keys, e->ncodes, k) : has_key(e->list->keys, e->list->n, k);
+  }
   if (e->ncodes) {
     size_t lo = 0, hi = e->ncodes;
     while (lo < hi) {
       size_t mid = (lo + hi) / 2;
-      int c = strncmp(e->codes[mid], v.ptr, v.len);
-      if (c == 0)
-        c = e->codes[mid][v.len] != '\0';
+      int c = code_cmp(e->codes[mid], v);
       if (c == 0)
         return 1;
       if (c < 0)

@@ -273,6 +273,7 @@ typedef struct elem_ctx {
   const x12kitp_segdef *sd;
   const char *loop;
   unsigned bad;                       /* element findings in this segment */
+  int any_comp;                       /* the segment holds a component separator */
 } elem_ctx;
 
 static int elem_finding(elem_ctx *c, const x12kitp_elem *e, const char *code, unsigned elem,
@@ -290,19 +291,34 @@ static int elem_finding(elem_ctx *c, const x12kitp_elem *e, const char *code, un
                  e ? " (" : "", e ? e->name : "", e ? ")" : "", what);
 }
 
+/* Non-zero when |v| holds a control character (below 0x20, or DEL). */
+static int has_control(x12kit_slice v)
+{
+  unsigned bad = 0;
+  size_t i;
+
+  /* no early exit: the loop vectorizes, and values are short */
+  for (i = 0; i < v.len; i++) {
+    unsigned char ch = (unsigned char)v.ptr[i];
+    bad |= (unsigned)(ch < 0x20) | (unsigned)(ch == 0x7f);
+  }
+  return bad != 0;
+}
+
 /* Checks one simple value (an element, a component) against its definition. */
 static int check_value(elem_ctx *c, const x12kitp_elem *e, x12kit_slice val, unsigned elem,
                        unsigned comp, unsigned rep)
 {
   char what[96];
-  size_t i, len = val.len;
+  size_t len = val.len;
   long nlen;
+  int coded = e->ncodes || e->list;
 
-  for (i = 0; i < val.len; i++) {
-    unsigned char ch = (unsigned char)val.ptr[i];
-    if (ch < 0x20 || ch == 0x7f)
-      return elem_finding(c, e, "6", elem, comp, rep, val, "holds a control character");
-  }
+  /* a code the guide allows holds no control character: one look decides */
+  if (coded && x12kitp_code_allowed(e, val) && len >= e->min && len <= e->max)
+    return X12KIT_OK;
+  if (has_control(val))
+    return elem_finding(c, e, "6", elem, comp, rep, val, "holds a control character");
   if (e->type[0] == 'N' || e->type[0] == 'R') {
     nlen = number_length(e->type, val.ptr, val.len);
     if (nlen < 0)
@@ -319,13 +335,13 @@ static int check_value(elem_ctx *c, const x12kitp_elem *e, x12kit_slice val, uns
              e->max);
     return elem_finding(c, e, "5", elem, comp, rep, val, what);
   }
-  if (strcmp(e->type, "DT") == 0 && !valid_date(val.ptr, val.len))
+  if (e->type[0] == 'D' && e->type[1] == 'T' && !valid_date(val.ptr, val.len))
     return elem_finding(c, e, "8", elem, comp, rep, val,
                         val.len == 6 ? "is not a valid date (YYMMDD)"
                                      : "is not a valid date (CCYYMMDD)");
-  if (strcmp(e->type, "TM") == 0 && !valid_time(val.ptr, val.len))
+  if (e->type[0] == 'T' && e->type[1] == 'M' && !valid_time(val.ptr, val.len))
     return elem_finding(c, e, "9", elem, comp, rep, val, "is not a valid time (HHMM)");
-  if ((e->ncodes || e->list) && !x12kitp_code_allowed(e, val))
+  if (coded && !x12kitp_code_allowed(e, val))
     return elem_finding(c, e, "7", elem, comp, rep, val,
                         "holds a code the guide does not allow here");
   return X12KIT_OK;
@@ -443,12 +459,71 @@ static int check_datefmt(elem_ctx *c, const x12kitp_datefmt *df)
                                                  : "is not a valid TM time (HHMM)");
 }
 
+#define MAX_COMPONENTS 32
+
+/*
+ * Checks one repetition |piece| of element |pos| (rep is its number, 0
+ * when the element does not repeat) against a simple element or a
+ * composite, splitting it into components once.
+ */
+static int check_piece(elem_ctx *c, const x12kitp_elem *e, x12kit_slice piece, unsigned pos,
+                       unsigned rep)
+{
+  const char csep = c->seg->delims.component;
+  x12kit_slice cv[MAX_COMPONENTS];
+  size_t n = 0, a = 0, j, d = 0;
+  unsigned k, last;
+  char what[96];
+  int rc = X12KIT_OK;
+
+  if (e->ncomp == 0) {
+    if (c->any_comp && memchr(piece.ptr, csep, piece.len) != NULL)
+      return elem_finding(c, e, "13", pos, 0, rep, piece,
+                          "holds components, but it is a simple element");
+    return check_value(c, e, piece, pos, 0, rep);
+  }
+  for (j = 0; j <= piece.len && piece.len; j++) {
+    if (j < piece.len && piece.ptr[j] != csep)
+      continue;
+    if (n < MAX_COMPONENTS)
+      cv[n] = (x12kit_slice){ piece.ptr + a, j - a };
+    n++;
+    a = j + 1;
+  }
+  last = e->comps[e->ncomp - 1].pos;
+  if (n > last) {
+    snprintf(what, sizeof what, "has %zu components; the guide defines %u", n, last);
+    return elem_finding(c, e, "13", pos, 0, rep, piece, what);
+  }
+  for (k = 1; k <= last && rc == X12KIT_OK; k++) {
+    const x12kitp_elem *ce = NULL;
+    x12kit_slice v = k <= n ? cv[k - 1] : (x12kit_slice){ piece.ptr + piece.len, 0 };
+    while (d < e->ncomp && e->comps[d].pos < k)
+      d++;
+    if (d < e->ncomp && e->comps[d].pos == k)
+      ce = &e->comps[d];
+    if (ce == NULL || ce->usage == 'N') {
+      if (v.len)
+        rc = elem_finding(c, ce ? ce : e, "I10", pos, k, rep, v,
+                          "is not used by the guide but holds data");
+    } else if (v.len == 0) {
+      if (ce->usage == 'R')
+        rc = elem_finding(c, ce, "1", pos, k, rep, v, "is required but missing");
+    } else {
+      rc = check_value(c, ce, v, pos, k, rep);
+    }
+  }
+  return rc;
+}
+
 /* Checks every element of |seg| against |sd|; returns the number of element findings. */
 static int check_elements(x12kit_validator *v, const x12kit_segment *seg,
                           const x12kitp_segdef *sd, const char *loop, unsigned *bad)
 {
-  elem_ctx c = { v, seg, sd, loop, 0 };
+  elem_ctx c = { v, seg, sd, loop, 0, 0 };
   size_t count = x12kit_segment_count(seg), pos, r, k;
+  int any_rep;
+  (void)r;
   char what[96];
   int rc = X12KIT_OK;
 
@@ -463,10 +538,20 @@ static int check_elements(x12kit_validator *v, const x12kit_segment *seg,
         break;
       }
   }
+  /* most segments hold no repetition or component separator at all: look once */
+  any_rep = memchr(seg->data, seg->delims.repetition, seg->len) != NULL;
+  c.any_comp = memchr(seg->data, seg->delims.component, seg->len) != NULL;
+
   for (pos = 1; pos <= sd->maxpos && rc == X12KIT_OK; pos++) {
     const x12kitp_elem *e = sd->by_pos[pos];
-    x12kit_slice val = x12kit_segment_element(seg, pos);
-    size_t reps;
+    x12kit_slice val = { seg->data + seg->len, 0 };
+    const char rsep = seg->delims.repetition;
+    size_t reps, a, j;
+
+    if (pos <= seg->nelem) {
+      val.ptr = seg->data + seg->offs[pos - 1] + 1;
+      val.len = seg->offs[pos] - seg->offs[pos - 1] - 1;
+    }
 
     if (e == NULL || e->usage == 'N') {
       if (val.len)
@@ -479,49 +564,24 @@ static int check_elements(x12kit_validator *v, const x12kit_segment *seg,
         rc = elem_finding(&c, e, "1", (unsigned)pos, 0, 0, val, "is required but missing");
       continue;
     }
-    reps = x12kit_segment_repetitions(seg, pos);
+    /* most elements do not repeat */
+    if (!any_rep || memchr(val.ptr, rsep, val.len) == NULL) {
+      rc = check_piece(&c, e, val, (unsigned)pos, e->repeat != 1 ? 1 : 0);
+      continue;
+    }
+    for (reps = 1, j = 0; j < val.len; j++)
+      reps += val.ptr[j] == rsep;
     if (e->repeat != X12KITP_UNBOUNDED && reps > e->repeat) {
       snprintf(what, sizeof what, "repeats %zu times; the guide allows %u", reps, e->repeat);
       rc = elem_finding(&c, e, "12", (unsigned)pos, 0, 0, val, what);
       continue;
     }
-    for (r = 1; r <= reps && rc == X12KIT_OK; r++) {
-      unsigned rep = reps > 1 || e->repeat != 1 ? (unsigned)r : 0;
-      size_t ncomp = x12kit_segment_components(seg, pos, r);
-      if (e->ncomp == 0) {
-        if (ncomp > 1) {
-          rc = elem_finding(&c, e, "13", (unsigned)pos, 0, rep, val,
-                            "holds components, but it is a simple element");
-          break;
-        }
-        rc = check_value(&c, e, x12kit_segment_component(seg, pos, r, 1), (unsigned)pos, 0, rep);
+    for (r = 1, a = 0, j = 0; j <= val.len && rc == X12KIT_OK; j++) {
+      if (j < val.len && val.ptr[j] != rsep)
         continue;
-      }
-      if (ncomp > e->comps[e->ncomp - 1].pos) {
-        snprintf(what, sizeof what, "has %zu components; the guide defines %u", ncomp,
-                 e->comps[e->ncomp - 1].pos);
-        rc = elem_finding(&c, e, "13", (unsigned)pos, 0, rep, val, what);
-        break;
-      }
-      for (k = 1; k <= e->comps[e->ncomp - 1].pos && rc == X12KIT_OK; k++) {
-        const x12kitp_elem *ce = NULL;
-        x12kit_slice cv = x12kit_segment_component(seg, pos, r, k);
-        size_t j;
-        for (j = 0; j < e->ncomp; j++)
-          if (e->comps[j].pos == k)
-            ce = &e->comps[j];
-        if (ce == NULL || ce->usage == 'N') {
-          if (cv.len)
-            rc = elem_finding(&c, ce ? ce : e, "I10", (unsigned)pos, (unsigned)k, rep, cv,
-                              "is not used by the guide but holds data");
-        } else if (cv.len == 0) {
-          if (ce->usage == 'R')
-            rc = elem_finding(&c, ce, "1", (unsigned)pos, (unsigned)k, rep, cv,
-                              "is required but missing");
-        } else {
-          rc = check_value(&c, ce, cv, (unsigned)pos, (unsigned)k, rep);
-        }
-      }
+      rc = check_piece(&c, e, (x12kit_slice){ val.ptr + a, j - a }, (unsigned)pos, (unsigned)r);
+      r++;
+      a = j + 1;
     }
   }
   for (k = 0; k < sd->nsyntax && rc == X12KIT_OK; k++)
@@ -585,7 +645,7 @@ static int seg_fits(const x12kitp_segdef *sd, const x12kit_segment *seg)
 {
   size_t i;
 
-  if (strcmp(sd->id, seg->id) != 0)
+  if (memcmp(sd->id, seg->id, 4) != 0) /* both NUL-padded to 4 bytes */
     return 0;
   for (i = 0; i < sd->nmatch; i++) {
     const x12kitp_match *m = &sd->matches[i];
@@ -606,7 +666,7 @@ static int ls_open(const frame *f, const x12kitp_segdef *sd)
 {
   size_t j;
 
-  if (strcmp(sd->id, "LE") != 0)
+  if (sd->id[0] != 'L' || sd->id[1] != 'E' || sd->id[2] != '\0')
     return 0;
   for (j = 0; j < f->def->nchild; j++)
     if (f->def->children[j].seg && strcmp(f->def->children[j].seg->id, "LS") == 0 &&
@@ -627,7 +687,8 @@ static int report_missing(x12kit_validator *v, frame *f, size_t from, size_t to,
     if (f->counts[j] != 0)
       continue;
     /* a missing SE is the envelope checker's to report (IK5 2) */
-    if (f->def->parent == NULL && ch->seg && strcmp(ch->seg->id, "SE") == 0)
+    if (f->def->parent == NULL && ch->seg && ch->seg->id[0] == 'S' && ch->seg->id[1] == 'E' &&
+        ch->seg->id[2] == '\0')
       continue;
     if (ch->seg && (ch->seg->usage == 'R' || ls_open(f, ch->seg))) {
       if (finding(v, pos, ch->seg->id, f->def->id, X12KIT_ACK_SEGMENT, "3", 0, 0, 0, 0,
@@ -1104,7 +1165,7 @@ int x12kit_validator_segment(x12kit_validator *v, const x12kit_segment *seg)
     return X12KIT_ERR_ARG;
   if (v->status)
     return v->status;
-  is_se = strcmp(seg->id, "SE") == 0;
+  is_se = seg->id[0] == 'S' && seg->id[1] == 'E' && seg->id[2] == '\0';
   /* SE is walked before the envelope checker closes the transaction */
   if (is_se && v->in_st && tx_segment(v, seg))
     return v->status;
@@ -1186,8 +1247,12 @@ x12kit_slice x12kit_node_element(const x12kit_node *n, const char *name)
     pos = (unsigned)((name[idlen] - '0') * 10 + (name[idlen + 1] - '0'));
     if (name[idlen + 2] == '\0')
       return x12kit_segment_element(&n->seg, pos);
-    if (name[idlen + 2] == '-' && isdigit((unsigned char)name[idlen + 3]))
-      return x12kit_segment_component(&n->seg, pos, 1, (size_t)atoi(name + idlen + 3));
+    if (name[idlen + 2] == '-' && isdigit((unsigned char)name[idlen + 3])) {
+      char *end;
+      unsigned long k = strtoul(name + idlen + 3, &end, 10);
+      if (*end == '\0' && k >= 1 && k <= 99)
+        return x12kit_segment_component(&n->seg, pos, 1, (size_t)k);
+    }
     return none;
   }
   if (n->sd) {

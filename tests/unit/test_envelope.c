@@ -803,7 +803,13 @@ static void test_error_format(void **state)
  * One group of |n| transactions with ST02 1..n, then one more whose
  * ST02 repeats |dup| (0: a new one).
  */
-static char *many_transactions(unsigned long n, unsigned long dup, size_t *len)
+/*
+ * n transactions with ST02 = i * step (step 1: in sequence, the common
+ * case; other steps: scattered numbers), then one more with the number
+ * of transaction |dup| again (0: a fresh number).
+ */
+static char *many_transactions(unsigned long n, unsigned long dup, unsigned long step,
+                               size_t *len)
 {
   static const char tx[] = "ST*270*%09lu*005010X279A1~BHT*0022*13*X*20261120*1015~SE*3*%09lu~";
   size_t cap = 512 + (n + 1) * 80, off;
@@ -816,8 +822,8 @@ static char *many_transactions(unsigned long n, unsigned long dup, size_t *len)
   off += (size_t)snprintf(buf + off, cap - off,
                           "GS*HS*NORTHWINDINF*CEDARVALLEYHP*20261120*1015*501*X*005010X279A1~");
   for (i = 1; i <= n; i++)
-    off += (size_t)snprintf(buf + off, cap - off, tx, i, i);
-  off += (size_t)snprintf(buf + off, cap - off, tx, last, last);
+    off += (size_t)snprintf(buf + off, cap - off, tx, i * step, i * step);
+  off += (size_t)snprintf(buf + off, cap - off, tx, last * step, last * step);
   off += (size_t)snprintf(buf + off, cap - off, "GE*%lu*501~IEA*1*000000501~", n + 1);
   assert_true(off < cap);
   *len = off;
@@ -831,24 +837,32 @@ static void test_100000_transactions(void **state)
   char *buf;
   rec r;
 
-  (void)state;
-  buf = many_transactions(n, 0, &len);
-  memset(&r, 0, sizeof r);
-  assert_int_equal(run(buf, len, &r, 0), X12KIT_OK);
-  assert_int_equal(r.nfaults, 0);
-  assert_int_equal(r.events[X12KIT_TRANSACTION_END], n + 1);
-  assert_int_equal(r.gs[0].transactions, n + 1);
-  free(buf);
+  unsigned long step;
 
-  buf = many_transactions(n, 1, &len);
-  memset(&r, 0, sizeof r);
-  assert_int_equal(run(buf, len, &r, 0), X12KIT_OK);
-  assert_int_equal(r.nfaults, 1);
-  assert_string_equal(r.faults[0].ack_code, "23");
-  assert_int_equal(r.faults[0].pos.segment, 2 + 3 * n + 1);
-  assert_string_equal(r.faults[0].text,
-                      "transaction control number 000000001 is used twice in this group");
-  free(buf);
+  (void)state;
+  /* numbers in sequence (kept as a run) and scattered (kept in the hash set) */
+  for (step = 1; step <= 7; step += 6) {
+    char text[96];
+
+    buf = many_transactions(n, 0, step, &len);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(run(buf, len, &r, 0), X12KIT_OK);
+    assert_int_equal(r.nfaults, 0);
+    assert_int_equal(r.events[X12KIT_TRANSACTION_END], n + 1);
+    assert_int_equal(r.gs[0].transactions, n + 1);
+    free(buf);
+
+    buf = many_transactions(n, 1, step, &len);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(run(buf, len, &r, 0), X12KIT_OK);
+    assert_int_equal(r.nfaults, 1);
+    assert_string_equal(r.faults[0].ack_code, "23");
+    assert_int_equal(r.faults[0].pos.segment, 2 + 3 * n + 1);
+    snprintf(text, sizeof text, "transaction control number %09lu is used twice in this group",
+             step);
+    assert_string_equal(r.faults[0].text, text);
+    free(buf);
+  }
 }
 
 /* ---- allocation failures ---- */
@@ -901,7 +915,7 @@ static void *fm_realloc(void *p, size_t size, void *ud)
 static void test_allocation_failures(void **state)
 {
   size_t len;
-  char *buf = many_transactions(200, 7, &len);
+  char *buf = many_transactions(200, 7, 3, &len); /* scattered: the hash set allocates */
   int saw_nomem = 0, saw_ok = 0;
   long budget;
 

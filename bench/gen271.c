@@ -1,0 +1,294 @@
+/*
+ * x12kit - synthetic 271 interchanges for the benchmarks.  See gen271.h.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <x12kit/x12kit.h>
+
+#include "gen271.h"
+
+#if defined(__GNUC__)
+#define GEN_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define GEN_PRINTF(f, a)
+#endif
+
+typedef struct gen {
+  int fd;
+  uint64_t bytes;              /* written to fd */
+  int write_errno;
+  x12kit_writer *w;
+  int failed;                  /* sticky: nothing more is written */
+  char *err;
+  size_t errsize;
+} gen;
+
+static void fail(gen *g, const char *fmt, ...) GEN_PRINTF(2, 3);
+
+static void fail(gen *g, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (g->failed)
+    return;
+  g->failed = 1;
+  va_start(ap, fmt);
+  vsnprintf(g->err, g->errsize, fmt, ap);
+  va_end(ap);
+}
+
+static int write_fd(void *user_data, const char *buf, size_t len)
+{
+  gen *g = user_data;
+
+  while (len > 0) {
+    ssize_t n = write(g->fd, buf, len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      g->write_errno = errno;
+      return -1;
+    }
+    buf += n;
+    len -= (size_t)n;
+    g->bytes += (uint64_t)n;
+  }
+  return 0;
+}
+
+/* Why the writer failed, for a message. */
+static const char *writer_reason(gen *g, int rc, char *buf, size_t size)
+{
+  const x12kit_error *e = x12kit_writer_error(g->w);
+
+  if (rc == X12KIT_ERR_IO && g->write_errno != 0)
+    snprintf(buf, size, "%s", strerror(g->write_errno));
+  else if (e != NULL)
+    x12kit_error_format(e, buf, size);
+  else
+    snprintf(buf, size, "%s", x12kit_strerror(rc));
+  return buf;
+}
+
+/*
+ * Writes one segment.  In the element strings '^' separates repetitions
+ * and ':' components; the generated file uses the same characters.
+ */
+static void put_segment(gen *g, const char *id, const char *const *el, size_t n)
+{
+  char part[128], msg[512];
+  size_t i;
+  int rc;
+
+  if (g->failed)
+    return;
+  rc = x12kit_writer_begin(g->w, id);
+  for (i = 0; i < n && rc == X12KIT_OK; i++) {
+    const char *p = el[i];
+    char sep = 0;
+
+    do {
+      size_t len = strcspn(p, "^:");
+      if (len >= sizeof part) {
+        fail(g, "element too long in a template of %s", id);
+        return;
+      }
+      memcpy(part, p, len);
+      part[len] = '\0';
+      if (sep == 0)
+        rc = x12kit_writer_element(g->w, part);
+      else if (sep == '^')
+        rc = x12kit_writer_repetition(g->w, part);
+      else
+        rc = x12kit_writer_component(g->w, part);
+      p += len;
+      sep = *p;
+      if (sep)
+        p++;
+    } while (sep && rc == X12KIT_OK);
+  }
+  if (rc == X12KIT_OK)
+    rc = x12kit_writer_end(g->w);
+  if (rc != X12KIT_OK)
+    fail(g, "writing %s: %s", id, writer_reason(g, rc, msg, sizeof msg));
+}
+
+#define SEG(g, id, ...) \
+  put_segment(g, id, (const char *const[]){ __VA_ARGS__ }, \
+              sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
+
+static const char *const last_names[] = {
+  "SAMPLE", "EXAMPLE", "TESTCASE", "PLACEHOLDER", "FICTION", "MOCK", "DUMMY", "SYNTHETIC",
+  "NOBODY", "ANYONE", "SOMEONE", "EVERYONE", "OTHERSON", "FAKERLY", "MADEUP", "INVENTED"
+};
+static const char *const first_names[] = {
+  "ALEX", "JORDAN", "TAYLOR", "MORGAN", "CASEY", "RILEY", "JAMIE", "AVERY",
+  "QUINN", "ROWAN", "SAGE", "DREW", "ELLIS", "FINLEY", "HAYDEN", "KAI"
+};
+static const char *const cities[] = {
+  "ANYTOWN", "SOMEWHERE", "NOWHERE CITY", "EXAMPLEVILLE", "SAMPLE SPRINGS", "TESTBURG"
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Loop 2110C: each EB starts a benefit; MSG belongs to the one before it. */
+static void put_benefits(gen *g, unsigned long i)
+{
+  char amt1[16], amt2[16], amt3[16];
+  unsigned k, n = 10 + (unsigned)(i % 6);
+
+  snprintf(amt1, sizeof amt1, "%lu", 250 + (i % 20) * 50);
+  snprintf(amt2, sizeof amt2, "%lu.%02lu", 20 + i % 40, i % 100);
+  snprintf(amt3, sizeof amt3, "%lu", 1500 + (i % 30) * 100);
+
+  for (k = 0; k < n; k++) {
+    switch (k) {
+    case 0:
+      SEG(g, "EB", "1", "IND", "1^33^35^47^86^88^98^AL^MH^UC", "HM", "SYNTHETIC GOLD PPO");
+      break;
+    case 1:
+      SEG(g, "EB", "C", "IND", "30", "", "", "23", amt1, "", "", "", "", "Y");
+      break;
+    case 2:
+      SEG(g, "EB", "C", "IND", "30", "", "", "29", amt1, "", "", "", "", "Y");
+      break;
+    case 3:
+      SEG(g, "EB", "C", "FAM", "30", "", "", "23", amt3, "", "", "", "", "Y");
+      break;
+    case 4:
+      SEG(g, "EB", "G", "IND", "30", "", "", "23", amt3, "", "", "", "", "Y");
+      break;
+    case 5:
+      SEG(g, "EB", "A", "IND", "30", "", "", "27", "", ".2", "", "", "", "Y");
+      break;
+    case 6:
+      SEG(g, "EB", "B", "IND", "98", "", "", "27", amt2, "", "", "", "", "Y");
+      break;
+    case 7:
+      SEG(g, "EB", "B", "IND", "86", "", "", "27", "150", "", "", "", "", "Y");
+      break;
+    case 8:
+      SEG(g, "EB", "B", "IND", "UC", "", "", "27", "75", "", "", "", "", "Y");
+      break;
+    case 9:
+      SEG(g, "EB", "1", "IND", "", "", "", "", "", "", "", "", "", "Y", "HC:96365");
+      break;
+    case 10:
+      SEG(g, "MSG", "BENEFITS SHOWN ARE FOR IN-NETWORK PROVIDERS");
+      break;
+    case 11:
+      SEG(g, "EB", "A", "IND", "AL", "", "", "27", "", ".3", "", "", "", "N");
+      break;
+    case 12:
+      SEG(g, "EB", "CB", "IND", "MH", "", "", "27", "", "", "VS", "30", "", "Y");
+      break;
+    case 13:
+      SEG(g, "EB", "1", "IND", "88", "", "", "", "", "", "", "", "", "Y", "HC:J3490:JW");
+      break;
+    case 14:
+      SEG(g, "EB", "B", "IND", "47", "", "", "27", "500", "", "", "", "Y", "Y");
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+static void put_transaction(gen *g, unsigned long i)
+{
+  char ctrl[16], trace[32], member[16], dob[16], zip[16], street[48], npi[16], msg[512];
+  const char *sex = (i & 1) ? "F" : "M";
+  int rc;
+
+  if (g->failed)
+    return;
+  snprintf(ctrl, sizeof ctrl, "%04lu", i + 1);
+  snprintf(trace, sizeof trace, "93175-%09lu", i + 1);
+  snprintf(member, sizeof member, "W%09lu", 100000000 + i);
+  snprintf(dob, sizeof dob, "19%02lu%02lu%02lu", 40 + i % 60, 1 + i % 12, 1 + i % 28);
+  snprintf(zip, sizeof zip, "%05lu%04lu", 10000 + i % 89999, i % 10000);
+  snprintf(street, sizeof street, "%lu EXAMPLE STREET APT %lu", 100 + i % 9000, 1 + i % 40);
+  snprintf(npi, sizeof npi, "19%08lu", i % 100000000);
+
+  rc = x12kit_writer_transaction(g->w, "271", ctrl, NULL);
+  if (rc != X12KIT_OK) {
+    fail(g, "x12kit_writer_transaction: %s", writer_reason(g, rc, msg, sizeof msg));
+    return;
+  }
+  SEG(g, "BHT", "0022", "11", trace, "20240115", "1030");
+  SEG(g, "HL", "1", "", "20", "1");
+  SEG(g, "NM1", "PR", "2", "SYNTHETIC HEALTH PLAN", "", "", "", "", "PI", "999990001");
+  SEG(g, "HL", "2", "1", "21", "1");
+  SEG(g, "NM1", "1P", "2", "EXAMPLE CLINIC GROUP", "", "", "", "", "XX", npi);
+  SEG(g, "HL", "3", "2", "22", "0");
+  SEG(g, "TRN", "2", trace, "9877281234");
+  SEG(g, "NM1", "IL", "1", last_names[i % N_OF(last_names)],
+      first_names[(i / 16) % N_OF(first_names)], (i & 2) ? "Q" : "", "", "", "MI", member);
+  SEG(g, "REF", "6P", "GRP00012345", "SYNTHETIC EMPLOYER GROUP");
+  SEG(g, "N3", street);
+  SEG(g, "N4", cities[i % N_OF(cities)], "ZZ", zip);
+  SEG(g, "DMG", "D8", dob, sex);
+  SEG(g, "DTP", "346", "D8", "20240101");
+  SEG(g, "DTP", "356", "RD8", "20240101-20241231");
+  put_benefits(g, i);
+  SEG(g, "LS", "2120");
+  SEG(g, "NM1", "X3", "2", "SYNTHETIC UTILIZATION REVIEW", "", "", "", "", "PI", "999990002");
+  SEG(g, "PER", "IC", "", "TE", "8005550100");
+  SEG(g, "LE", "2120");
+  if (g->failed)
+    return;
+  rc = x12kit_writer_end_transaction(g->w);
+  if (rc != X12KIT_OK)
+    fail(g, "x12kit_writer_end_transaction: %s", writer_reason(g, rc, msg, sizeof msg));
+}
+
+int gen271_write(int fd, uint64_t target, uint64_t *bytes, unsigned long *transactions,
+                 char *err, size_t errsize)
+{
+  static const x12kit_isa_fields isa = {
+    "00", "", "00", "", "ZZ", "SYNTHPAYER", "ZZ", "SYNTHCLEAR", "240115", "1030",
+    1, 0, 'T'
+  };
+  static const x12kit_gs_fields gs = {
+    "HB", "SYNTHPAYER", "SYNTHCLEAR", "20240115", "1030", 1, "005010X279A1"
+  };
+  char msg[512];
+  unsigned long i = 0;
+  gen g;
+  int rc;
+
+  memset(&g, 0, sizeof g);
+  g.fd = fd;
+  g.err = err;
+  g.errsize = errsize;
+  if (x12kit_writer_new(&g.w, write_fd, &g, NULL, NULL) != X12KIT_OK) {
+    snprintf(err, errsize, "x12kit_writer_new failed");
+    return -1;
+  }
+  if ((rc = x12kit_writer_set_line_end(g.w, "\n")) != X12KIT_OK
+      || (rc = x12kit_writer_interchange(g.w, &isa)) != X12KIT_OK
+      || (rc = x12kit_writer_group(g.w, &gs)) != X12KIT_OK)
+    fail(&g, "cannot start the interchange: %s", writer_reason(&g, rc, msg, sizeof msg));
+  /* The writer flushes every 64 KiB or so; stop once past the target. */
+  while (!g.failed && g.bytes < target)
+    put_transaction(&g, i++);
+  if (!g.failed
+      && ((rc = x12kit_writer_end_group(g.w)) != X12KIT_OK
+          || (rc = x12kit_writer_end_interchange(g.w)) != X12KIT_OK
+          || (rc = x12kit_writer_flush(g.w)) != X12KIT_OK))
+    fail(&g, "cannot finish the interchange: %s", writer_reason(&g, rc, msg, sizeof msg));
+  x12kit_writer_free(g.w);
+  if (g.failed)
+    return -1;
+  *bytes = g.bytes;
+  *transactions = i;
+  return 0;
+}
