@@ -1092,15 +1092,15 @@ static int code_cmp(const char *code, x12kit_slice v)
 
 int x12kitp_code_allowed(const x12kitp_elem *e, x12kit_slice v)
 {
-  if ((e->ncodes || e->list) && (v.len == 0 || memchr(v.ptr, '\0', v.len) != NULL))
-    return 0; /* no code is empty or holds a NUL */
-  /* short codes compare as integers */
+  /* short codes compare as integers (a NUL byte in |v| matches no key) */
   if (e->ncodes ? e->keys != NULL : e->list && e->list->keys != NULL) {
     uint64_t k = x12kitp_code_key(v.ptr, v.len);
     if (k == 0)
-      return 0; /* longer than any code of the list */
+      return 0; /* empty, or longer than any code of the list */
     return e->ncodes ? has_key(e->keys, e->ncodes, k) : has_key(e->list->keys, e->list->n, k);
   }
+  if ((e->ncodes || e->list) && (v.len == 0 || memchr(v.ptr, '\0', v.len) != NULL))
+    return 0; /* no code is empty or holds a NUL */
   if (e->ncodes) {
     size_t lo = 0, hi = e->ncodes;
     while (lo < hi) {

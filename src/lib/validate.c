@@ -306,7 +306,7 @@ static int has_control(x12kit_slice v)
 }
 
 /* Checks one simple value (an element, a component) against its definition. */
-static int check_value(elem_ctx *c, const x12kitp_elem *e, x12kit_slice val, unsigned elem,
+static inline int check_value(elem_ctx *c, const x12kitp_elem *e, x12kit_slice val, unsigned elem,
                        unsigned comp, unsigned rep)
 {
   char what[96];
@@ -669,8 +669,8 @@ static int ls_open(const frame *f, const x12kitp_segdef *sd)
   if (sd->id[0] != 'L' || sd->id[1] != 'E' || sd->id[2] != '\0')
     return 0;
   for (j = 0; j < f->def->nchild; j++)
-    if (f->def->children[j].seg && strcmp(f->def->children[j].seg->id, "LS") == 0 &&
-        f->counts[j] > 0)
+    if (f->counts[j] > 0 && f->def->children[j].seg && f->def->children[j].seg->id[0] == 'L' &&
+        f->def->children[j].seg->id[1] == 'S' && f->def->children[j].seg->id[2] == '\0')
       return 1;
   return 0;
 }
