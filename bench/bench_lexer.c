@@ -52,37 +52,12 @@
 #define TARGET_MBPS 1000.0
 #define FLAT_KIB 1024L        /* allowed RSS growth from the small to the big file */
 
-#if defined(__GNUC__)
-#define BENCH_DIES(f, a) __attribute__((format(printf, f, a), noreturn))
-#else
-#define BENCH_DIES(f, a)
-#endif
-
 static const char *progname = "bench_lexer";
 
-static void die(const char *fmt, ...) BENCH_DIES(1, 2);
-
-static void die(const char *fmt, ...)
-{
-  va_list ap;
-
-  fprintf(stderr, "%s: ", progname);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  exit(2);
-}
-
-static double now(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* --- generating the 271 ------------------------------------------------ */
+#define die bench_die
+#define now bench_now
+#define temp_file bench_temp_file
+#define file_size bench_file_size
 
 /* Writes a 271 of at least |target| bytes to |fd|; returns its transactions. */
 static unsigned long generate(int fd, uint64_t target, uint64_t *bytes)
@@ -93,33 +68,6 @@ static unsigned long generate(int fd, uint64_t target, uint64_t *bytes)
   if (gen271_write(fd, target, bytes, &txns, err, sizeof err) != 0)
     die("%s", err);
   return txns;
-}
-
-/* A temporary file, unlinked at once: it goes away however we exit. */
-static int temp_file(void)
-{
-  const char *dir = getenv("TMPDIR");
-  char path[4096];
-  int fd;
-
-  if (dir == NULL || *dir == '\0')
-    dir = P_tmpdir;
-  if ((size_t)snprintf(path, sizeof path, "%s/x12kit-bench-XXXXXX", dir) >= sizeof path)
-    die("TMPDIR too long");
-  fd = mkstemp(path);
-  if (fd < 0)
-    die("cannot create a file in %s: %s", dir, strerror(errno));
-  unlink(path);
-  return fd;
-}
-
-static uint64_t file_size(int fd)
-{
-  struct stat st;
-
-  if (fstat(fd, &st) != 0)
-    die("fstat: %s", strerror(errno));
-  return (uint64_t)st.st_size;
 }
 
 /* --- lexing ------------------------------------------------------------ */
@@ -368,6 +316,7 @@ int main(int argc, char **argv)
   long growth;
   char *mem;
 
+  bench_progname = progname;
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
       char *end;

@@ -8,7 +8,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <x12kit/x12kit.h>
@@ -291,4 +294,54 @@ int gen271_write(int fd, uint64_t target, uint64_t *bytes, unsigned long *transa
   *bytes = g.bytes;
   *transactions = i;
   return 0;
+}
+
+/* ---- helpers the benchmark programs share ---- */
+
+const char *bench_progname = "bench";
+
+void bench_die(const char *fmt, ...)
+{
+  va_list ap;
+
+  fprintf(stderr, "%s: ", bench_progname);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  exit(2);
+}
+
+double bench_now(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int bench_temp_file(void)
+{
+  const char *dir = getenv("TMPDIR");
+  char path[4096];
+  int fd;
+
+  if (dir == NULL || *dir == '\0')
+    dir = P_tmpdir;
+  if ((size_t)snprintf(path, sizeof path, "%s/x12kit-bench-XXXXXX", dir) >= sizeof path)
+    bench_die("TMPDIR too long");
+  fd = mkstemp(path);
+  if (fd < 0)
+    bench_die("cannot create a file in %s: %s", dir, strerror(errno));
+  unlink(path);
+  return fd;
+}
+
+uint64_t bench_file_size(int fd)
+{
+  struct stat st;
+
+  if (fstat(fd, &st) != 0)
+    bench_die("fstat: %s", strerror(errno));
+  return (uint64_t)st.st_size;
 }

@@ -25,4 +25,27 @@
 int gen271_write(int fd, uint64_t target, uint64_t *bytes, unsigned long *transactions,
                  char *err, size_t errsize);
 
+/* Helpers the benchmark programs share. */
+
+/* The program name bench_die() prefixes. */
+extern const char *bench_progname;
+
+#if defined(__GNUC__)
+#define BENCH_DIES(f, a) __attribute__((format(printf, f, a), noreturn))
+#else
+#define BENCH_DIES(f, a)
+#endif
+
+/* Prints "PROGRAM: message" to stderr and exits 2. */
+void bench_die(const char *fmt, ...) BENCH_DIES(1, 2);
+
+/* Seconds on the monotonic clock. */
+double bench_now(void);
+
+/* A temporary file, unlinked at once: it goes away however the program exits. */
+int bench_temp_file(void);
+
+/* The size of an open file. */
+uint64_t bench_file_size(int fd);
+
 #endif /* X12KIT_BENCH_GEN271_H */

@@ -49,4 +49,4 @@ TESTS += \
 	tests/cli/test_cli.sh \
 	tests/cli/test_validate.sh \
 	tests/check_exports.sh
-EXTRA_DIST += tests/cli/test_cli.sh tests/cli/test_validate.sh tests/check_exports.sh tests/tap.sh
+EXTRA_DIST += tests/cli/common.sh tests/cli/test_cli.sh tests/cli/test_validate.sh tests/check_exports.sh tests/tap.sh

@@ -17,36 +17,7 @@ cd "$T" || exit 1
 
 # --- helpers -----------------------------------------------------------
 
-# run CMD...: stdout to $T/out, stderr to $T/err, exit status in $rc.
-run()
-{
-  "$@" >"$T/out" 2>"$T/err"
-  rc=$?
-}
-
-# No sanitizer report and no crash message on stderr.
-clean()
-{
-  ! grep -q -e 'Sanitizer' -e 'runtime error' -e 'Segmentation' "$T/err"
-}
-
-# expect RC DESC [COMMAND...]: ok when the last run exited RC, left a
-# clean stderr and COMMAND (if any) succeeds.
-expect()
-{
-  want=$1
-  desc=$2
-  shift 2
-  if [ "$rc" = "$want" ] && clean && { [ $# -eq 0 ] || "$@"; }; then
-    tap_ok "$desc"
-  else
-    tap_not_ok "$desc"
-    tap_diag "exit status $rc, wanted $want" "stdout:"
-    sed -n '1,10s/^/#   /p' "$T/out"
-    tap_diag "stderr:"
-    sed -n '1,10s/^/#   /p' "$T/err"
-  fi
-}
+. "$X12KIT_SRCDIR/tests/cli/common.sh"
 
 has_out() { grep -q -e "$1" "$T/out"; }
 has_err() { grep -q -e "$1" "$T/err"; }

@@ -18,32 +18,7 @@ T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
 
-run()
-{
-  "$@" >"$T/out" 2>"$T/err"
-  rc=$?
-}
-
-clean()
-{
-  ! grep -q -e 'Sanitizer' -e 'runtime error' -e 'Segmentation' "$T/err"
-}
-
-expect()
-{
-  want=$1
-  desc=$2
-  shift 2
-  if [ "$rc" = "$want" ] && clean && { [ $# -eq 0 ] || "$@"; }; then
-    tap_ok "$desc"
-  else
-    tap_not_ok "$desc"
-    tap_diag "exit status $rc, wanted $want" "stdout:"
-    sed -n '1,10s/^/#   /p' "$T/out"
-    tap_diag "stderr:"
-    sed -n '1,10s/^/#   /p' "$T/err"
-  fi
-}
+. "$X12KIT_SRCDIR/tests/cli/common.sh"
 
 has_out() { grep -q -e "$1" "$T/out"; }
 has_err() { grep -q -e "$1" "$T/err"; }

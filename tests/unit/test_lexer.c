@@ -586,54 +586,6 @@ static void test_max_segment(void **state)
   free(buf);
 }
 
-struct counting {
-  size_t live, peak, calls, fail_at;
-};
-
-static void *c_malloc(size_t n, void *ud)
-{
-  struct counting *c = ud;
-  size_t *p;
-  if (c->fail_at && ++c->calls >= c->fail_at)
-    return NULL;
-  p = malloc(n + sizeof(size_t) * 2);
-  if (p == NULL)
-    return NULL;
-  p[0] = n;
-  c->live += n;
-  if (c->live > c->peak)
-    c->peak = c->live;
-  return p + 2;
-}
-
-static void c_free(void *q, void *ud)
-{
-  struct counting *c = ud;
-  size_t *p = (size_t *)q - 2;
-  c->live -= p[0];
-  free(p);
-}
-
-static void *c_realloc(void *q, size_t n, void *ud)
-{
-  struct counting *c = ud;
-  size_t *p, old;
-  if (q == NULL)
-    return c_malloc(n, ud);
-  if (c->fail_at && ++c->calls >= c->fail_at)
-    return NULL;
-  p = (size_t *)q - 2;
-  old = p[0];
-  p = realloc(p, n + sizeof(size_t) * 2);
-  if (p == NULL)
-    return NULL;
-  p[0] = n;
-  c->live = c->live - old + n;
-  if (c->live > c->peak)
-    c->peak = c->live;
-  return p + 2;
-}
-
 /* Builds |copies| transactions of the base 270 inside one interchange. */
 static char *big_input(size_t copies, size_t *len)
 {
@@ -666,8 +618,8 @@ static void test_bounded_memory(void **state)
 
   (void)state;
   for (k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
-    struct counting c = { 0, 0, 0, 0 };
-    x12kit_mem mem = { &c, c_malloc, c_free, c_realloc };
+    tu_alloc c = { 0, 0, 0, 0 };
+    x12kit_mem mem = tu_alloc_mem(&c);
     x12kit_lexer *lx;
     const x12kit_segment *seg;
     size_t segs = 0;
@@ -701,8 +653,8 @@ static void test_alloc_failure(void **state)
 
   (void)state;
   for (fail_at = 1; fail_at < 20; fail_at++) {
-    struct counting c = { 0, 0, 0, fail_at };
-    x12kit_mem mem = { &c, c_malloc, c_free, c_realloc };
+    tu_alloc c = { 0, 0, 0, fail_at };
+    x12kit_mem mem = tu_alloc_mem(&c);
     x12kit_lexer *lx;
     const x12kit_segment *seg;
     size_t i;

@@ -301,28 +301,6 @@ static void test_no_entities(void **state)
   clear_dir();
 }
 
-struct failing {
-  unsigned calls, fail_at;
-};
-
-static void *f_malloc(size_t n, void *ud)
-{
-  struct failing *f = ud;
-  return ++f->calls >= f->fail_at ? NULL : malloc(n);
-}
-
-static void f_free(void *p, void *ud)
-{
-  (void)ud;
-  free(p);
-}
-
-static void *f_realloc(void *p, size_t n, void *ud)
-{
-  struct failing *f = ud;
-  return ++f->calls >= f->fail_at ? NULL : realloc(p, n);
-}
-
 /* Every allocation failing in turn: ERR_NOMEM, no leak, no crash. */
 static void test_alloc_failure(void **state)
 {
@@ -331,8 +309,8 @@ static void test_alloc_failure(void **state)
 
   (void)state;
   for (fail_at = 1; fail_at < 200 && !ok; fail_at += 7) {
-    struct failing f = { 0, fail_at };
-    x12kit_mem mem = { &f, f_malloc, f_free, f_realloc };
+    tu_alloc f = { 0, 0, 0, fail_at };
+    x12kit_mem mem = tu_alloc_mem(&f);
     x12kit_schema *s;
     x12kit_error err;
     int rc = x12kit_schema_load(&s, schema_dir(), &mem, &err);

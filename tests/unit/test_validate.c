@@ -457,55 +457,6 @@ static void test_tree(void **state)
 
 /* ---- memory and contract ---- */
 
-struct counting {
-  size_t live, peak;
-  unsigned calls, fail_at;
-};
-
-static void *c_malloc(size_t n, void *ud)
-{
-  struct counting *c = ud;
-  size_t *p;
-  if (c->fail_at && ++c->calls >= c->fail_at)
-    return NULL;
-  p = malloc(n + 2 * sizeof(size_t));
-  if (p == NULL)
-    return NULL;
-  p[0] = n;
-  c->live += n;
-  if (c->live > c->peak)
-    c->peak = c->live;
-  return p + 2;
-}
-
-static void c_free(void *q, void *ud)
-{
-  struct counting *c = ud;
-  size_t *p = (size_t *)q - 2;
-  c->live -= p[0];
-  free(p);
-}
-
-static void *c_realloc(void *q, size_t n, void *ud)
-{
-  struct counting *c = ud;
-  size_t *p;
-  if (q == NULL)
-    return c_malloc(n, ud);
-  if (c->fail_at && ++c->calls >= c->fail_at)
-    return NULL;
-  p = (size_t *)q - 2;
-  c->live -= p[0];
-  p = realloc(p, n + 2 * sizeof(size_t));
-  if (p == NULL)
-    return NULL;
-  p[0] = n;
-  c->live += n;
-  if (c->live > c->peak)
-    c->peak = c->live;
-  return p + 2;
-}
-
 /* |copies| 270 transactions in one group, each with fresh ST02 and BHT03. */
 static char *many_270(size_t copies, size_t *len)
 {
@@ -540,8 +491,8 @@ static void test_memory_per_transaction(void **state)
 {
   size_t len, peak_small;
   char *small = many_270(10, &len), *big;
-  struct counting c = { 0, 0, 0, 0 };
-  x12kit_mem mem = { &c, c_malloc, c_free, c_realloc };
+  tu_alloc c = { 0, 0, 0, 0 };
+  x12kit_mem mem = tu_alloc_mem(&c);
   run r;
 
   (void)state;
@@ -577,8 +528,8 @@ static void test_alloc_failure(void **state)
 
   (void)state;
   for (fail_at = 1; fail_at < 40 && !ok; fail_at++) {
-    struct counting c = { 0, 0, 0, fail_at };
-    x12kit_mem mem = { &c, c_malloc, c_free, c_realloc };
+    tu_alloc c = { 0, 0, 0, fail_at };
+    x12kit_mem mem = tu_alloc_mem(&c);
     run r;
     int rc;
     memset(&r, 0, sizeof r);

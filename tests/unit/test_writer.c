@@ -519,28 +519,6 @@ static void test_rewrite_other_delimiters(void **state)
 
 /* ---- allocation failure ---- */
 
-struct failing {
-  unsigned calls, fail_at;
-};
-
-static void *f_malloc(size_t n, void *ud)
-{
-  struct failing *f = ud;
-  return ++f->calls >= f->fail_at ? NULL : malloc(n);
-}
-
-static void f_free(void *p, void *ud)
-{
-  (void)ud;
-  free(p);
-}
-
-static void *f_realloc(void *p, size_t n, void *ud)
-{
-  struct failing *f = ud;
-  return ++f->calls >= f->fail_at ? NULL : realloc(p, n);
-}
-
 static void test_alloc_failure(void **state)
 {
   unsigned fail_at;
@@ -548,8 +526,8 @@ static void test_alloc_failure(void **state)
 
   (void)state;
   for (fail_at = 1; fail_at < 6; fail_at++) {
-    struct failing f = { 0, fail_at };
-    x12kit_mem mem = { &f, f_malloc, f_free, f_realloc };
+    tu_alloc f = { 0, 0, 0, fail_at };
+    x12kit_mem mem = tu_alloc_mem(&f);
     struct sink s;
     x12kit_writer *w;
     int rc;

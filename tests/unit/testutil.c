@@ -110,3 +110,56 @@ void tu_segs_free(tu_segs *s)
   free(s->v);
   memset(s, 0, sizeof *s);
 }
+
+static void *tu_malloc(size_t n, void *ud)
+{
+  tu_alloc *a = ud;
+  size_t *p;
+
+  if (a->fail_at && ++a->calls >= a->fail_at)
+    return NULL;
+  p = malloc(n + 2 * sizeof(size_t));
+  if (p == NULL)
+    return NULL;
+  p[0] = n;
+  a->live += n;
+  if (a->live > a->peak)
+    a->peak = a->live;
+  return p + 2;
+}
+
+static void tu_free(void *q, void *ud)
+{
+  tu_alloc *a = ud;
+  size_t *p = (size_t *)q - 2;
+
+  a->live -= p[0];
+  free(p);
+}
+
+static void *tu_realloc(void *q, size_t n, void *ud)
+{
+  tu_alloc *a = ud;
+  size_t *p, old;
+
+  if (q == NULL)
+    return tu_malloc(n, ud);
+  if (a->fail_at && ++a->calls >= a->fail_at)
+    return NULL;
+  p = (size_t *)q - 2;
+  old = p[0];
+  p = realloc(p, n + 2 * sizeof(size_t));
+  if (p == NULL)
+    return NULL;
+  p[0] = n;
+  a->live = a->live - old + n;
+  if (a->live > a->peak)
+    a->peak = a->live;
+  return p + 2;
+}
+
+x12kit_mem tu_alloc_mem(tu_alloc *a)
+{
+  x12kit_mem m = { a, tu_malloc, tu_free, tu_realloc };
+  return m;
+}

@@ -36,4 +36,16 @@ typedef struct tu_segs {
 void tu_lex(const char *buf, size_t len, size_t chunk, tu_segs *out);
 void tu_segs_free(tu_segs *s);
 
+/*
+ * An allocator for x12kit_mem that counts live and peak bytes and,
+ * when fail_at is not 0, fails the fail_at-th call and every one after.
+ */
+typedef struct tu_alloc {
+  size_t live, peak;
+  unsigned calls, fail_at;
+} tu_alloc;
+
+/* Hooks that allocate through |a|. */
+x12kit_mem tu_alloc_mem(tu_alloc *a);
+
 #endif
