@@ -10,7 +10,7 @@
 #include "cli.h"
 
 static const char validate_usage[] =
-  "Usage: " CLI_NAME " validate [--show-data] [--schemas DIR] [--ack 999|ta1] FILE|-";
+  "Usage: " CLI_NAME " validate [--show-data] [--schemas DIR] [--ack 999|ta1 [--control N]] FILE|-";
 
 static const char validate_help[] =
   "Check an X12 file, or standard input for -, against the HIPAA 5010\n"
@@ -27,6 +27,8 @@ static const char validate_help[] =
   "  -h, --help         show this help and exit\n"
   "      --ack 999      write a 999 implementation acknowledgment\n"
   "      --ack ta1      write a TA1 interchange acknowledgment\n"
+  "      --control N    ISA13 and GS06 of the acknowledgment, 1 to 999999999\n"
+  "                     (default 1; each acknowledgment you send needs its own)\n"
   "      --schemas DIR  read the guide maps from DIR (default: $X12KIT_SCHEMA_DIR,\n"
   "                     or the installed maps)\n"
   "      --show-data    quote offending values in messages and in the 999\n"
@@ -45,13 +47,14 @@ static const char explain_help[] =
   "  -h, --help         show this help and exit\n"
   "      --schemas DIR  read code descriptions from the maps in DIR\n";
 
-enum { OPT_ACK = 256, OPT_SCHEMAS, OPT_SHOW_DATA };
+enum { OPT_ACK = 256, OPT_SCHEMAS, OPT_SHOW_DATA, OPT_CONTROL };
 
 typedef struct opts {
   int show_data;
   const char *ack;
   const char *schemas;
   const char *path;
+  unsigned long control;
 } opts;
 
 static int usage_error(const char *usage, const char *msg)
@@ -71,6 +74,7 @@ static int read_options(int argc, char **argv, const char *usage, const char *he
     { "ack", required_argument, NULL, OPT_ACK },
     { "schemas", required_argument, NULL, OPT_SCHEMAS },
     { "show-data", no_argument, NULL, OPT_SHOW_DATA },
+    { "control", required_argument, NULL, OPT_CONTROL },
     { NULL, 0, NULL, 0 }
   };
   int c;
@@ -94,6 +98,17 @@ static int read_options(int argc, char **argv, const char *usage, const char *he
     case OPT_SCHEMAS:
       o->schemas = optarg;
       break;
+    case OPT_CONTROL: {
+      char *end;
+      unsigned long n;
+      if (!allow_ack)
+        return usage_error(usage, "unknown option --control");
+      n = strtoul(optarg, &end, 10);
+      if (*optarg < '0' || *optarg > '9' || *end || n < 1 || n > 999999999ul)
+        return usage_error(usage, "--control takes a number from 1 to 999999999");
+      o->control = n;
+      break;
+    }
     case OPT_SHOW_DATA:
       if (!allow_ack)
         return usage_error(usage, "unknown option --show-data");
@@ -106,6 +121,8 @@ static int read_options(int argc, char **argv, const char *usage, const char *he
   if (optind != argc - 1)
     return usage_error(usage, optind >= argc ? "missing FILE (use - for standard input)"
                                              : "too many arguments");
+  if (o->control && !o->ack)
+    return usage_error(usage, "--control goes with --ack");
   o->path = argv[optind];
   return -1;
 }
@@ -257,14 +274,17 @@ int cmd_validate(int argc, char **argv)
   if (status == CLI_OK || status == CLI_INVALID) {
     int bad = status == CLI_INVALID || c.findings > 0;
     if (o.ack) {
+      x12kit_ack_options aopt;
       x12kit_writer *w;
       int rc;
       if (x12kit_writer_new(&w, write_out, NULL, NULL, NULL)) {
         status = cli_nomem();
         goto done;
       }
-      rc = strcmp(o.ack, "999") == 0 ? x12kit_ack_write_999(c.ack, w, NULL)
-                                     : x12kit_ack_write_ta1(c.ack, w, NULL);
+      memset(&aopt, 0, sizeof aopt);
+      aopt.control = o.control;
+      rc = strcmp(o.ack, "999") == 0 ? x12kit_ack_write_999(c.ack, w, &aopt)
+                                     : x12kit_ack_write_ta1(c.ack, w, &aopt);
       if (rc == X12KIT_OK)
         rc = x12kit_writer_flush(w);
       if (rc) {

@@ -86,6 +86,12 @@ run "$CLI" validate --ack ta1 "$F/envelope/iea01-count-wrong.x12"
 expect 1 "--ack ta1 rejects a bad IEA01 with 021" has_out 'TA1\*[0-9]\{9\}\*[0-9]\{6\}\*[0-9]\{4\}\*R\*021~IEA\*0\*'
 run "$CLI" validate --ack ta1 "$F/valid/270-eligibility.x12"
 expect 0 "--ack ta1 accepts a good interchange" has_out '\*A\*000~IEA\*0\*'
+run "$CLI" validate --ack 999 --control 4242 "$F/valid/270-eligibility.x12"
+expect 0 "--control sets ISA13 and GS06 of the 999" has_out '\*000004242\*0\*T\*:~GS\*FA\*[^~]*\*4242\*X\*'
+run "$CLI" validate --control 4242 "$F/valid/270-eligibility.x12"
+expect 2 "--control without --ack is a usage error" has_err '--control goes with --ack'
+run "$CLI" validate --ack 999 --control 0 "$F/valid/270-eligibility.x12"
+expect 2 "--control 0 is a usage error" has_err '1 to 999999999'
 run "$CLI" explain "$F/valid/ta1-rejected.x12"
 expect 0 "explain a TA1" has_out 'Interchange'
 run "$CLI" explain "$F/valid/270-eligibility.x12"
