@@ -48,5 +48,6 @@ TESTS += \
 	tests/unit/test_ack \
 	tests/cli/test_cli.sh \
 	tests/cli/test_validate.sh \
+	tests/cli/test_codes.sh \
 	tests/check_exports.sh
-EXTRA_DIST += tests/cli/common.sh tests/cli/test_cli.sh tests/cli/test_validate.sh tests/check_exports.sh tests/tap.sh
+EXTRA_DIST += tests/cli/common.sh tests/cli/test_cli.sh tests/cli/test_validate.sh tests/cli/test_codes.sh tests/check_exports.sh tests/tap.sh

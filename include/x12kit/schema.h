@@ -66,6 +66,28 @@ X12KIT_EXTERN const char *x12kit_guide_functional_id(const x12kit_guide *g); /* 
 X12KIT_EXTERN const char *x12kit_schema_code(const x12kit_schema *schema, const char *list,
                                              const char *value);
 
+/*
+ * Calls |cb| for each code of the shared code list |list|, in the order
+ * of their values (bytewise), with the code's description (NULL when
+ * the list gives none).  Returns X12KIT_OK, X12KIT_ERR_ARG when an
+ * argument is NULL or the list is unknown, or X12KIT_ERR_ABORTED as
+ * soon as |cb| returns non-zero.
+ */
+X12KIT_EXTERN int x12kit_schema_codes_each(const x12kit_schema *schema, const char *list,
+                                           int (*cb)(void *user_data, const char *value,
+                                                     const char *desc),
+                                           void *user_data);
+
+/*
+ * Calls |cb| with the ID and name of every shared code list, in ID
+ * order.  Returns X12KIT_OK, X12KIT_ERR_ARG for a NULL argument, or
+ * X12KIT_ERR_ABORTED as soon as |cb| returns non-zero.
+ */
+X12KIT_EXTERN int x12kit_schema_codelists_each(const x12kit_schema *schema,
+                                               int (*cb)(void *user_data, const char *id,
+                                                         const char *name),
+                                               void *user_data);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,6 +27,7 @@ int cmd_parse(int argc, char **argv);
 int cmd_envelope(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_codes(int argc, char **argv);
 
 /* The input of a command: a file, or standard input for "-". */
 typedef struct cli_input {
@@ -58,6 +59,13 @@ void cli_print_error(const char *name, const x12kit_error *err);
 
 /* Prints "x12kit: out of memory" and returns CLI_INTERNAL. */
 int cli_nomem(void);
+
+/*
+ * Loads the implementation-guide maps from |dir| (NULL: the default
+ * directory).  Prints a message and returns CLI_INTERNAL when they
+ * cannot be loaded.
+ */
+int cli_load_schema(const char *dir, x12kit_schema **out);
 
 /* Writes |s| to |fp| with control bytes shown as '?'. */
 void cli_put_safe(FILE *fp, const char *s);

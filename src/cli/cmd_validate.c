@@ -127,21 +127,6 @@ static int read_options(int argc, char **argv, const char *usage, const char *he
   return -1;
 }
 
-static int load_schema(const char *dir, x12kit_schema **out)
-{
-  x12kit_error err;
-  int rc = x12kit_schema_load(out, dir, NULL, &err);
-
-  if (rc == X12KIT_ERR_NOMEM)
-    return cli_nomem();
-  if (rc) {
-    fprintf(stderr, "%s: cannot load the implementation-guide maps from %s: %s\n", CLI_NAME,
-            dir ? dir : x12kit_schema_default_dir(), err.text);
-    return CLI_INTERNAL;
-  }
-  return CLI_OK;
-}
-
 /* ---- validate ---- */
 
 typedef struct vctx {
@@ -244,7 +229,7 @@ int cmd_validate(int argc, char **argv)
   if (status >= 0)
     return status;
   memset(&c, 0, sizeof c);
-  status = load_schema(o.schemas, &schema);
+  status = cli_load_schema(o.schemas, &schema);
   if (status)
     return status;
   status = cli_open(&in, o.path);

@@ -19,6 +19,7 @@ static const command commands[] = {
   { "envelope", cmd_envelope, "check ISA/GS/ST envelopes and print their outline" },
   { "validate", cmd_validate, "check against the implementation guides; write a 999 or TA1" },
   { "explain", cmd_explain, "explain a 999 or TA1 acknowledgment in plain words" },
+  { "codes", cmd_codes, "look up code lists: ketamine codes, a list, or a search" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -61,6 +61,21 @@ void cli_print_error(const char *name, const x12kit_error *err)
   fputc('\n', stderr);
 }
 
+int cli_load_schema(const char *dir, x12kit_schema **out)
+{
+  x12kit_error err;
+  int rc = x12kit_schema_load(out, dir, NULL, &err);
+
+  if (rc == X12KIT_ERR_NOMEM)
+    return cli_nomem();
+  if (rc) {
+    fprintf(stderr, "%s: cannot load the implementation-guide maps from %s: %s\n", CLI_NAME,
+            dir ? dir : x12kit_schema_default_dir(), err.text);
+    return CLI_INTERNAL;
+  }
+  return CLI_OK;
+}
+
 int cli_nomem(void)
 {
   fprintf(stderr, "%s: out of memory\n", CLI_NAME);

@@ -32,6 +32,7 @@ dist_schema_DATA = \
 	schemas/codes-eligibility.xml \
 	schemas/codes-auth.xml \
 	schemas/codes-ack.xml \
+	schemas/codes-clinical.xml \
 	schemas/control.xml \
 	schemas/270.xml \
 	schemas/271.xml \

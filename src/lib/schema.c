@@ -1063,6 +1063,38 @@ const char *x12kit_schema_code(const x12kit_schema *s, const char *list, const c
   return c ? c->desc : NULL;
 }
 
+int x12kit_schema_codes_each(const x12kit_schema *s, const char *list,
+                             int (*cb)(void *user_data, const char *value, const char *desc),
+                             void *user_data)
+{
+  const x12kitp_codelist *l;
+  size_t i;
+
+  if (s == NULL || list == NULL || cb == NULL)
+    return X12KIT_ERR_ARG;
+  l = find_list(s->lists, s->nlists, list);
+  if (l == NULL)
+    return X12KIT_ERR_ARG;
+  for (i = 0; i < l->n; i++)
+    if (cb(user_data, l->codes[i].value, l->codes[i].desc) != 0)
+      return X12KIT_ERR_ABORTED;
+  return X12KIT_OK;
+}
+
+int x12kit_schema_codelists_each(const x12kit_schema *s,
+                                 int (*cb)(void *user_data, const char *id, const char *name),
+                                 void *user_data)
+{
+  size_t i;
+
+  if (s == NULL || cb == NULL)
+    return X12KIT_ERR_ARG;
+  for (i = 0; i < s->nlists; i++)
+    if (cb(user_data, s->lists[i]->id, s->lists[i]->name) != 0)
+      return X12KIT_ERR_ABORTED;
+  return X12KIT_OK;
+}
+
 int x12kitp_schema_knows_segment(const x12kit_schema *s, const char *id)
 {
   return bsearch(id, s->segids, s->nsegids, 4, cmp_segid) != NULL;

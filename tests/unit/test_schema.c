@@ -78,6 +78,60 @@ static void test_load_shipped(void **state)
   x12kit_schema_free(NULL);
 }
 
+/* ---- x12kit_schema_codes_each ---- */
+
+typedef struct each_log {
+  unsigned n, stop_at;
+  char first[8], last[8];
+  const char *desc96365;
+} each_log;
+
+static int each_cb(void *ud, const char *value, const char *desc)
+{
+  each_log *e = ud;
+
+  if (e->n == 0)
+    snprintf(e->first, sizeof e->first, "%s", value);
+  snprintf(e->last, sizeof e->last, "%s", value);
+  if (strcmp(value, "96365") == 0)
+    e->desc96365 = desc;
+  return ++e->n == e->stop_at;
+}
+
+static void test_codes_each(void **state)
+{
+  x12kit_schema *s;
+  x12kit_error err;
+  each_log e;
+
+  (void)state;
+  if (x12kit_schema_load(&s, schema_dir(), NULL, &err) != X12KIT_OK)
+    fail_msg("loading %s: %s", schema_dir(), err.text);
+  /* every code in order of value, with its description */
+  memset(&e, 0, sizeof e);
+  assert_int_equal(x12kit_schema_codes_each(s, "HC", each_cb, &e), X12KIT_OK);
+  assert_string_equal(e.first, "90785");
+  assert_string_equal(e.last, "S0013");
+  assert_ptr_equal(e.desc96365, x12kit_schema_code(s, "HC", "96365"));
+  assert_non_null(e.desc96365);
+  assert_string_equal(x12kit_schema_code(s, "ICD10-ketamine", "F332"),
+                      x12kit_schema_code(s, "ICD10", "F332"));
+  /* a non-zero return stops the walk */
+  memset(&e, 0, sizeof e);
+  e.stop_at = 2;
+  assert_int_equal(x12kit_schema_codes_each(s, "1365", each_cb, &e), X12KIT_ERR_ABORTED);
+  assert_int_equal(e.n, 2);
+  assert_string_equal(e.last, "10");
+  /* unknown list, bad arguments */
+  memset(&e, 0, sizeof e);
+  assert_int_equal(x12kit_schema_codes_each(s, "no-such-list", each_cb, &e), X12KIT_ERR_ARG);
+  assert_int_equal(x12kit_schema_codes_each(s, NULL, each_cb, &e), X12KIT_ERR_ARG);
+  assert_int_equal(x12kit_schema_codes_each(s, "HC", NULL, &e), X12KIT_ERR_ARG);
+  assert_int_equal(x12kit_schema_codes_each(NULL, "HC", each_cb, &e), X12KIT_ERR_ARG);
+  assert_int_equal(e.n, 0);
+  x12kit_schema_free(s);
+}
+
 static void test_default_dir(void **state)
 {
   const char *old = getenv("X12KIT_SCHEMA_DIR");
@@ -329,6 +383,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_load_shipped),
+    cmocka_unit_test(test_codes_each),
     cmocka_unit_test(test_default_dir),
     cmocka_unit_test(test_broken_maps),
     cmocka_unit_test(test_no_entities),
