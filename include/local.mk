@@ -7,5 +7,6 @@ nobase_include_HEADERS = \
 	include/x12kit/writer.h \
 	include/x12kit/schema.h \
 	include/x12kit/validate.h \
-	include/x12kit/ack.h
+	include/x12kit/ack.h \
+	include/x12kit/eligibility.h
 nodist_nobase_include_HEADERS = include/x12kit/version.h

@@ -19,7 +19,8 @@ UNIT_LDADD = src/lib/libx12kit-core.la $(CMOCKA_LIBS)
 UNIT_COMMON = tests/unit/testutil.c tests/unit/testutil.h
 
 check_PROGRAMS += tests/unit/test_lexer tests/unit/test_envelope tests/unit/test_writer \
-	tests/unit/test_schema tests/unit/test_validate tests/unit/test_ack
+	tests/unit/test_schema tests/unit/test_validate tests/unit/test_ack \
+	tests/unit/test_eligibility
 tests_unit_test_lexer_SOURCES = tests/unit/test_lexer.c $(UNIT_COMMON)
 tests_unit_test_lexer_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_lexer_LDADD = $(UNIT_LDADD)
@@ -38,6 +39,9 @@ tests_unit_test_validate_LDADD = $(UNIT_LDADD)
 tests_unit_test_ack_SOURCES = tests/unit/test_ack.c $(UNIT_COMMON)
 tests_unit_test_ack_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ack_LDADD = $(UNIT_LDADD)
+tests_unit_test_eligibility_SOURCES = tests/unit/test_eligibility.c $(UNIT_COMMON)
+tests_unit_test_eligibility_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_eligibility_LDADD = $(UNIT_LDADD)
 
 TESTS += \
 	tests/unit/test_lexer \
@@ -46,8 +50,10 @@ TESTS += \
 	tests/unit/test_schema \
 	tests/unit/test_validate \
 	tests/unit/test_ack \
+	tests/unit/test_eligibility \
 	tests/cli/test_cli.sh \
 	tests/cli/test_validate.sh \
 	tests/cli/test_codes.sh \
+	tests/cli/test_eligibility.sh \
 	tests/check_exports.sh
-EXTRA_DIST += tests/cli/common.sh tests/cli/test_cli.sh tests/cli/test_validate.sh tests/cli/test_codes.sh tests/check_exports.sh tests/tap.sh
+EXTRA_DIST += tests/cli/common.sh tests/cli/test_cli.sh tests/cli/test_validate.sh tests/cli/test_codes.sh tests/cli/test_eligibility.sh tests/check_exports.sh tests/tap.sh

@@ -21,6 +21,7 @@
 #include <x12kit/schema.h>
 #include <x12kit/validate.h>
 #include <x12kit/ack.h>
+#include <x12kit/eligibility.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -28,6 +28,7 @@ int cmd_envelope(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_codes(int argc, char **argv);
+int cmd_eligibility(int argc, char **argv);
 
 /* The input of a command: a file, or standard input for "-". */
 typedef struct cli_input {

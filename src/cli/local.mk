@@ -7,5 +7,6 @@ src_cli_x12kit_SOURCES = \
 	src/cli/cmd_parse.c \
 	src/cli/cmd_envelope.c \
 	src/cli/cmd_validate.c \
-	src/cli/cmd_codes.c
+	src/cli/cmd_codes.c \
+	src/cli/cmd_eligibility.c
 src_cli_x12kit_LDADD = src/lib/libx12kit.la

@@ -20,6 +20,7 @@ static const command commands[] = {
   { "validate", cmd_validate, "check against the implementation guides; write a 999 or TA1" },
   { "explain", cmd_explain, "explain a 999 or TA1 acknowledgment in plain words" },
   { "codes", cmd_codes, "look up code lists: ketamine codes, a list, or a search" },
+  { "eligibility", cmd_eligibility, "build a 270 eligibility inquiry (eligibility build)" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -35,8 +36,8 @@ static void print_help(void)
   printf("%s\nRead HIPAA X12 5010 files (270/271, 278, 999, TA1).\n\nCommands:\n",
          usage_text);
   for (i = 0; i < NCOMMANDS; i++)
-    printf("  %-10s %s\n", commands[i].name, commands[i].summary);
-  printf("  %-10s %s\n", "help", "show the help of a command");
+    printf("  %-12s %s\n", commands[i].name, commands[i].summary);
+  printf("  %-12s %s\n", "help", "show the help of a command");
   printf("\nOptions:\n"
          "  -h, --help     show this help and exit\n"
          "      --version  show the version and exit\n"

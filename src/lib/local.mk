@@ -12,6 +12,7 @@ src_lib_libx12kit_core_la_SOURCES = \
 	src/lib/schema.c \
 	src/lib/validate.c \
 	src/lib/ack.c \
+	src/lib/eligibility.c \
 	src/lib/version.c
 src_lib_libx12kit_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DBUILDING_X12KIT \
 	-DX12KIT_SCHEMA_DIR='"$(pkgdatadir)/schemas"' $(LIBXML2_CFLAGS)

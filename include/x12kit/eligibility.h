@@ -1,0 +1,100 @@
+/*
+ * x12kit - HIPAA X12 5010 toolkit
+ *
+ * eligibility.h: builds a 270 eligibility inquiry (005010X279A1) for
+ * one subscriber from plain strings.
+ *
+ *     static const char *const cpt[] = { "96365", "96366" };
+ *     x12kit_270_request r = { 0 };
+ *     r.payer_name = "ACME HEALTH PLAN";   r.payer_id = "ACME01";
+ *     r.provider_name = "SERENITY INFUSION CLINIC";
+ *     r.provider_npi = "1467503219";
+ *     r.member_id = "XKM400812345"; r.last = "DOE"; r.first = "ALEX";
+ *     r.dob = "1985-02-14"; r.service_date = "2026-12-01";
+ *     r.procedures = cpt; r.nprocedures = 2;
+ *     r.control = 101;
+ *     x12kit_270_write(&r, schema, w, &err);
+ *
+ * x12kit_270_check() looks at every input before anything is written and
+ * says which field is wrong; its messages name fields, never their
+ * values, so they are safe to log.
+ */
+#ifndef X12KIT_ELIGIBILITY_H
+#define X12KIT_ELIGIBILITY_H
+
+#include <x12kit/common.h>
+#include <x12kit/schema.h>
+#include <x12kit/writer.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * One inquiry.  NULL (or "") means "not given" for every optional
+ * string.  Dates are YYYY-MM-DD.  Strings are written as given (X12
+ * receivers usually expect upper case).
+ */
+typedef struct x12kit_270_request {
+  /* 2100A information source */
+  const char *payer_name;        /* NM103, 1-60, required */
+  const char *payer_id;          /* NM109 with qualifier PI, 2-80, required */
+
+  /* 2100B information receiver: an organization or a person */
+  const char *provider_name;     /* NM103 with NM102 "2" */
+  const char *provider_last;     /* NM103 with NM102 "1", when provider_name is not given */
+  const char *provider_first;    /* NM104, optional, with provider_last */
+  const char *provider_npi;      /* NM109 with qualifier XX, 10 digits, required */
+
+  /* 2100C subscriber */
+  const char *member_id;         /* NM109 with qualifier MI, 2-80, required */
+  const char *last;              /* NM103, 1-60, required */
+  const char *first;             /* NM104, 1-35, required */
+  const char *dob;               /* DMG02; optional (no DMG without it) */
+  const char *gender;            /* DMG03 "F", "M" or "U"; optional, needs dob */
+  const char *service_date;      /* DTP 291; optional (no DTP without it) */
+  const char *service_date_end;  /* optional: RD8 range from service_date */
+
+  /* references */
+  const char *reference;         /* BHT03, 1-50; default: "X12KIT" + control number */
+  const char *trace;             /* TRN02, 1-50; default: the BHT03 reference */
+  const char *trace_entity;      /* TRN03, 10 characters; default "9" + first 9 NPI digits */
+
+  /* 2110C inquiries: one EQ per service type, then one per procedure */
+  const char *const *service_types; /* EQ01 codes (list 1365); default { "30" } */
+  size_t nservice_types;             /* when both counts are 0, "30" is asked */
+  const char *const *procedures;     /* "96365" or "96365:59[:XU...]" (up to 4 modifiers) */
+  size_t nprocedures;
+
+  /* envelope */
+  const char *sender_id;         /* ISA06/GS02, 2-15; default the provider NPI */
+  const char *receiver_id;       /* ISA08/GS03, 2-15; default the payer ID */
+  const char *sender_qualifier;  /* ISA05, default "ZZ" */
+  const char *receiver_qualifier;/* ISA07, default "ZZ" */
+  char usage;                    /* ISA15 'T' or 'P'; 0 means 'P' */
+  int ack_requested;             /* ISA14: 1 asks for a TA1 */
+  unsigned long control;         /* ISA13 and GS06, 1..999999999 */
+  const char *date;              /* CCYYMMDD of creation (BHT04, GS04, ISA09); NULL: now, UTC */
+  const char *time;              /* HHMM of creation; NULL: now, UTC (only when date is NULL too) */
+} x12kit_270_request;
+
+/*
+ * Checks |r| before anything is built.  |schema| may be NULL; when given,
+ * service type codes must be in its code list 1365.  Returns X12KIT_OK,
+ * or X12KIT_ERR_ARG with err->text naming the field and the rule broken.
+ */
+X12KIT_EXTERN int x12kit_270_check(const x12kit_270_request *r, const x12kit_schema *schema,
+                                   x12kit_error *err);
+
+/*
+ * Checks |r|, then writes one interchange (ISA, GS "HS", one ST 270, GE,
+ * IEA) to |w|, which must be between interchanges.  Returns X12KIT_OK or
+ * a negative status with |err| (may be NULL) filled.
+ */
+X12KIT_EXTERN int x12kit_270_write(const x12kit_270_request *r, const x12kit_schema *schema,
+                                   x12kit_writer *w, x12kit_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* X12KIT_ELIGIBILITY_H */
