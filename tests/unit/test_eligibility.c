@@ -19,15 +19,9 @@ static x12kit_schema *schema;
 
 static int setup(void **state)
 {
-  const char *dir = getenv("X12KIT_SCHEMA_DIR");
-  x12kit_error err;
-
   (void)state;
-  if (x12kit_schema_load(&schema, dir && *dir ? dir : "schemas", NULL, &err) != X12KIT_OK) {
-    fprintf(stderr, "cannot load the maps: %s\n", err.text);
-    return -1;
-  }
-  return 0;
+  schema = tu_load_schema();
+  return schema ? 0 : -1;
 }
 
 static int teardown(void **state)

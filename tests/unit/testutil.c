@@ -163,3 +163,16 @@ x12kit_mem tu_alloc_mem(tu_alloc *a)
   x12kit_mem m = { a, tu_malloc, tu_free, tu_realloc };
   return m;
 }
+
+x12kit_schema *tu_load_schema(void)
+{
+  const char *dir = getenv("X12KIT_SCHEMA_DIR");
+  x12kit_schema *s;
+  x12kit_error err;
+
+  if (x12kit_schema_load(&s, dir && *dir ? dir : "schemas", NULL, &err) != X12KIT_OK) {
+    fprintf(stderr, "cannot load the maps: %s\n", err.text);
+    return NULL;
+  }
+  return s;
+}

@@ -37,6 +37,12 @@ void tu_lex(const char *buf, size_t len, size_t chunk, tu_segs *out);
 void tu_segs_free(tu_segs *s);
 
 /*
+ * The maps of $X12KIT_SCHEMA_DIR (else ./schemas), or NULL after
+ * printing why they do not load.  The caller frees them.
+ */
+x12kit_schema *tu_load_schema(void);
+
+/*
  * An allocator for x12kit_mem that counts live and peak bytes and,
  * when fail_at is not 0, fails the fail_at-th call and every one after.
  */
