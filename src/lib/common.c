@@ -174,6 +174,17 @@ void x12kitp_error_value(x12kit_error *err, x12kit_slice s)
       err->value[i] = '?';
 }
 
+unsigned x12kitp_days_in_month(unsigned y, unsigned m)
+{
+  static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+  if (m < 1 || m > 12)
+    return 0;
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 29;
+  return days[m - 1];
+}
+
 int x12kitp_all_digits(x12kit_slice s)
 {
   size_t i;

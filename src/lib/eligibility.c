@@ -116,16 +116,7 @@ static int check_npi(const char *s, const char *field, x12kit_error *err)
   return X12KIT_OK;
 }
 
-static int leap(int y)
-{
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
 
-static int days_in(int y, int m)
-{
-  static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-  return m == 2 && leap(y) ? 29 : days[m - 1];
-}
 
 /* Reads a calendar date, YYYY-MM-DD (|dashes|) or CCYYMMDD, into "CCYYMMDD". */
 static int parse_date(const char *s, int dashes, const char *field, char out[9],
@@ -157,7 +148,7 @@ static int parse_date(const char *s, int dashes, const char *field, char out[9],
     return bad(err, "%s is not a real date: the year is 0000", field);
   if (m < 1 || m > 12)
     return bad(err, "%s is not a real date: the month is not 01 to 12", field);
-  if (d < 1 || d > days_in(y, m))
+  if (d < 1 || d > (int)x12kitp_days_in_month((unsigned)y, (unsigned)m))
     return bad(err, "%s is not a real date: that month has no such day", field);
   return X12KIT_OK;
 }

@@ -279,7 +279,6 @@ static int two_digits(const char *p)
 /* YYMMDD; a YY divisible by 4 is a leap year (2000 to 2099). */
 static int is_yymmdd(x12kit_slice s, const char *unused)
 {
-  static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
   int yy, mm, dd;
 
   (void)unused;
@@ -288,9 +287,7 @@ static int is_yymmdd(x12kit_slice s, const char *unused)
   yy = two_digits(s.ptr);
   mm = two_digits(s.ptr + 2);
   dd = two_digits(s.ptr + 4);
-  if (mm < 1 || mm > 12 || dd < 1 || dd > mdays[mm - 1])
-    return 0;
-  return !(mm == 2 && dd == 29 && yy % 4 != 0);
+  return dd >= 1 && dd <= (int)x12kitp_days_in_month(2000u + (unsigned)yy, (unsigned)mm);
 }
 
 static int is_hhmm(x12kit_slice s, const char *unused)

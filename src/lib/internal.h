@@ -38,6 +38,9 @@ void x12kitp_error_value(x12kit_error *err, x12kit_slice s);
 /* Copies a slice into a fixed buffer, truncating, always NUL-terminated. */
 void x12kitp_copy(char *dst, size_t size, x12kit_slice s);
 
+/* Days in month |m| (1-12) of Gregorian year |y|; 0 for a month out of range. */
+unsigned x12kitp_days_in_month(unsigned y, unsigned m);
+
 /* 1 when all of s is ASCII digits and s is not empty. */
 int x12kitp_all_digits(x12kit_slice s);
 

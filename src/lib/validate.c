@@ -217,13 +217,7 @@ static unsigned num(const char *p, size_t n)
 
 static int valid_ymd(unsigned y, unsigned m, unsigned d)
 {
-  static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-  if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-    return 0;
-  if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-    return 0;
-  return 1;
+  return d >= 1 && d <= x12kitp_days_in_month(y, m);
 }
 
 /* CCYYMMDD or YYMMDD */
