@@ -59,16 +59,8 @@ static const char *progname = "bench_lexer";
 #define temp_file bench_temp_file
 #define file_size bench_file_size
 
-/* Writes a 271 of at least |target| bytes to |fd|; returns its transactions. */
-static unsigned long generate(int fd, uint64_t target, uint64_t *bytes)
-{
-  unsigned long txns;
-  char err[512];
-
-  if (gen271_write(fd, target, bytes, &txns, err, sizeof err) != 0)
-    die("%s", err);
-  return txns;
-}
+#define generate bench_generate
+#define load bench_load
 
 /* --- lexing ------------------------------------------------------------ */
 
@@ -262,26 +254,6 @@ static void stream_in_child(int fd, struct child_result *res)
     die("benchmark child process failed");
 }
 
-static char *load(int fd, size_t len)
-{
-  char *buf = malloc(len ? len : 1);
-  size_t got = 0;
-
-  if (buf == NULL)
-    die("cannot allocate %zu bytes", len);
-  if (lseek(fd, 0, SEEK_SET) != 0)
-    die("lseek: %s", strerror(errno));
-  while (got < len) {
-    ssize_t n = read(fd, buf + got, len - got);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      die("read: %s", n < 0 ? strerror(errno) : "file shrank");
-    got += (size_t)n;
-  }
-  return buf;
-}
-
 static int report_lex(const char *what, const struct tally *t)
 {
   if (t->lex_rc == X12KIT_END && t->env_errors == 0)
@@ -307,57 +279,24 @@ int main(int argc, char **argv)
 {
   const char *file = NULL;
   unsigned long size_mb = 100, txns = 0;
-  uint64_t big_len, small_len, gen_bytes;
+  uint64_t big_len, small_len;
   struct child_result base, small, big;
   struct tally t;
-  double best_a = 0, best_c = 0, gen_s = 0, t0, s;
+  double best_a = 0, best_c = 0, t0, s;
   unsigned long segs_a = 0;
   int big_fd, small_fd, i, bad = 0;
   long growth;
   char *mem;
 
   bench_progname = progname;
-  for (i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
-      char *end;
-      size_mb = strtoul(argv[++i], &end, 10);
-      if (*end != '\0' || size_mb == 0 || size_mb > 100000)
-        die("--size wants a number of MB from 1 to 100000");
-    } else if (strcmp(argv[i], "--quick") == 0) {
-      size_mb = 10;
-    } else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc) {
-      file = argv[++i];
-    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      usage(stdout);
-      return 0;
-    } else {
-      usage(stderr);
-      return 2;
-    }
-  }
+  if ((i = bench_args(argc, argv, &size_mb, &file, usage)) >= 0)
+    return i;
 
   printf("x12kit %s lexer benchmark (MB = 10^6 bytes)\n", x12kit_version());
 
   /* The input file. */
-  if (file != NULL && (big_fd = open(file, O_RDONLY)) >= 0) {
-    big_len = file_size(big_fd);
-    printf("input: %s, %.1f MB (existing file)\n", file, (double)big_len / MB);
-  } else {
-    if (file != NULL) {
-      big_fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0644);
-      if (big_fd < 0)
-        die("cannot create %s: %s", file, strerror(errno));
-    } else {
-      big_fd = temp_file();
-    }
-    t0 = now();
-    txns = generate(big_fd, (uint64_t)size_mb * 1000000u, &gen_bytes);
-    gen_s = now() - t0;
-    big_len = file_size(big_fd);
-    printf("input: %s, %.1f MB, %lu transactions, written in %.2f s (%.0f MB/s)\n",
-           file ? file : "temporary 271 file", (double)big_len / MB, txns, gen_s,
-           (double)big_len / MB / gen_s);
-  }
+  big_fd = bench_input(file, size_mb, &big_len, &txns);
+
 
   /* (b) first, while this process is still small, so that no kernel
      can put the parent's copy of the file on a child's account. */

@@ -6,6 +6,7 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,4 +345,89 @@ uint64_t bench_file_size(int fd)
   if (fstat(fd, &st) != 0)
     bench_die("fstat: %s", strerror(errno));
   return (uint64_t)st.st_size;
+}
+
+unsigned long bench_generate(int fd, uint64_t target, uint64_t *bytes)
+{
+  unsigned long txns;
+  char err[512];
+
+  if (gen271_write(fd, target, bytes, &txns, err, sizeof err) != 0)
+    bench_die("%s", err);
+  return txns;
+}
+
+int bench_args(int argc, char **argv, unsigned long *size_mb, const char **file,
+               void (*usage)(FILE *fp))
+{
+  int i;
+
+  for (i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
+      char *end;
+      *size_mb = strtoul(argv[++i], &end, 10);
+      if (*end != '\0' || *size_mb == 0 || *size_mb > 100000)
+        bench_die("--size wants a number of MB from 1 to 100000");
+    } else if (strcmp(argv[i], "--quick") == 0) {
+      *size_mb = 10;
+    } else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc) {
+      *file = argv[++i];
+    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      usage(stdout);
+      return 0;
+    } else {
+      usage(stderr);
+      return 2;
+    }
+  }
+  return -1;
+}
+
+int bench_input(const char *file, unsigned long size_mb, uint64_t *len, unsigned long *txns)
+{
+  uint64_t bytes;
+  double t0, s;
+  int fd;
+
+  *txns = 0;
+  if (file != NULL && (fd = open(file, O_RDONLY)) >= 0) {
+    *len = bench_file_size(fd);
+    printf("input: %s, %.1f MB (existing file)\n", file, (double)*len / 1e6);
+    return fd;
+  }
+  if (file != NULL) {
+    fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+      bench_die("cannot create %s: %s", file, strerror(errno));
+  } else {
+    fd = bench_temp_file();
+  }
+  t0 = bench_now();
+  *txns = bench_generate(fd, (uint64_t)size_mb * 1000000u, &bytes);
+  s = bench_now() - t0;
+  *len = bench_file_size(fd);
+  printf("input: %s, %.1f MB, %lu transactions, written in %.2f s (%.0f MB/s)\n",
+         file ? file : "temporary 271 file", (double)*len / 1e6, *txns, s,
+         (double)*len / 1e6 / s);
+  return fd;
+}
+
+char *bench_load(int fd, size_t len)
+{
+  char *buf = malloc(len ? len : 1);
+  size_t got = 0;
+
+  if (buf == NULL)
+    bench_die("cannot allocate %zu bytes", len);
+  if (lseek(fd, 0, SEEK_SET) != 0)
+    bench_die("lseek: %s", strerror(errno));
+  while (got < len) {
+    ssize_t n = read(fd, buf + got, len - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      bench_die("read: %s", n < 0 ? strerror(errno) : "file shrank");
+    got += (size_t)n;
+  }
+  return buf;
 }

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /*
  * Writes a 271 interchange of at least |target| bytes to |fd| (it stops
@@ -47,5 +48,27 @@ int bench_temp_file(void);
 
 /* The size of an open file. */
 uint64_t bench_file_size(int fd);
+
+/* gen271_write, or bench_die with its message; returns the transactions. */
+unsigned long bench_generate(int fd, uint64_t target, uint64_t *bytes);
+
+/*
+ * The options every benchmark takes: --size MB, --quick, --file PATH,
+ * --help.  Returns -1 to go on, or the status to exit with (|usage| has
+ * printed to stdout for --help, to stderr for a bad option).
+ */
+int bench_args(int argc, char **argv, unsigned long *size_mb, const char **file,
+               void (*usage)(FILE *fp));
+
+/*
+ * The benchmark's input: |file| when it exists, else a 271 of |size_mb|
+ * generated there (or in a temporary file when |file| is NULL).  Prints
+ * one line about it; returns an open descriptor, its size and, when
+ * generated, its transactions (0 otherwise).
+ */
+int bench_input(const char *file, unsigned long size_mb, uint64_t *len, unsigned long *txns);
+
+/* Reads the whole of |fd| (|len| bytes) into a malloc'd buffer. */
+char *bench_load(int fd, size_t len);
 
 #endif /* X12KIT_BENCH_GEN271_H */
