@@ -20,7 +20,9 @@ UNIT_COMMON = tests/unit/testutil.c tests/unit/testutil.h
 
 check_PROGRAMS += tests/unit/test_lexer tests/unit/test_envelope tests/unit/test_writer \
 	tests/unit/test_schema tests/unit/test_validate tests/unit/test_ack \
-	tests/unit/test_eligibility
+	tests/unit/test_eligibility tests/unit/test_coverage tests/unit/test_estimate \
+	tests/unit/test_auth tests/unit/test_auth_response tests/unit/test_tracker \
+	tests/unit/test_core tests/unit/test_respond tests/unit/test_client
 tests_unit_test_lexer_SOURCES = tests/unit/test_lexer.c $(UNIT_COMMON)
 tests_unit_test_lexer_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_lexer_LDADD = $(UNIT_LDADD)
@@ -42,6 +44,30 @@ tests_unit_test_ack_LDADD = $(UNIT_LDADD)
 tests_unit_test_eligibility_SOURCES = tests/unit/test_eligibility.c $(UNIT_COMMON)
 tests_unit_test_eligibility_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_eligibility_LDADD = $(UNIT_LDADD)
+tests_unit_test_coverage_SOURCES = tests/unit/test_coverage.c $(UNIT_COMMON)
+tests_unit_test_coverage_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_coverage_LDADD = $(UNIT_LDADD)
+tests_unit_test_estimate_SOURCES = tests/unit/test_estimate.c $(UNIT_COMMON)
+tests_unit_test_estimate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_estimate_LDADD = $(UNIT_LDADD)
+tests_unit_test_auth_SOURCES = tests/unit/test_auth.c $(UNIT_COMMON)
+tests_unit_test_auth_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_auth_LDADD = $(UNIT_LDADD)
+tests_unit_test_auth_response_SOURCES = tests/unit/test_auth_response.c $(UNIT_COMMON)
+tests_unit_test_auth_response_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_auth_response_LDADD = $(UNIT_LDADD)
+tests_unit_test_tracker_SOURCES = tests/unit/test_tracker.c $(UNIT_COMMON)
+tests_unit_test_tracker_CFLAGS = $(UNIT_CFLAGS) $(SQLITE3_CFLAGS)
+tests_unit_test_tracker_LDADD = $(UNIT_LDADD) $(SQLITE3_LIBS)
+tests_unit_test_core_SOURCES = tests/unit/test_core.c $(UNIT_COMMON)
+tests_unit_test_core_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_core_LDADD = $(UNIT_LDADD)
+tests_unit_test_respond_SOURCES = tests/unit/test_respond.c $(UNIT_COMMON)
+tests_unit_test_respond_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_respond_LDADD = $(UNIT_LDADD)
+tests_unit_test_client_SOURCES = tests/unit/test_client.c $(UNIT_COMMON)
+tests_unit_test_client_CFLAGS = $(UNIT_CFLAGS) $(OPENSSL_CFLAGS)
+tests_unit_test_client_LDADD = $(UNIT_LDADD) $(OPENSSL_LIBS)
 
 TESTS += \
 	tests/unit/test_lexer \
@@ -51,9 +77,22 @@ TESTS += \
 	tests/unit/test_validate \
 	tests/unit/test_ack \
 	tests/unit/test_eligibility \
+	tests/unit/test_coverage \
+	tests/unit/test_estimate \
+	tests/unit/test_auth \
+	tests/unit/test_auth_response \
+	tests/unit/test_tracker \
+	tests/unit/test_core \
+	tests/unit/test_respond \
+	tests/unit/test_client \
 	tests/cli/test_cli.sh \
 	tests/cli/test_validate.sh \
 	tests/cli/test_codes.sh \
 	tests/cli/test_eligibility.sh \
+	tests/cli/test_coverage.sh \
+	tests/cli/test_auth.sh \
+	tests/cli/test_auth_explain.sh \
+	tests/cli/test_auth_status.sh \
+	tests/cli/test_connect.sh \
 	tests/check_exports.sh
-EXTRA_DIST += tests/cli/common.sh tests/cli/test_cli.sh tests/cli/test_validate.sh tests/cli/test_codes.sh tests/cli/test_eligibility.sh tests/check_exports.sh tests/tap.sh
+EXTRA_DIST += tests/cli/common.sh tests/cli/test_cli.sh tests/cli/test_validate.sh tests/cli/test_codes.sh tests/cli/test_eligibility.sh tests/cli/test_coverage.sh tests/cli/test_auth.sh tests/cli/test_auth_explain.sh tests/cli/test_auth_status.sh tests/cli/test_connect.sh tests/check_exports.sh tests/tap.sh

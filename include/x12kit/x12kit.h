@@ -22,6 +22,14 @@
 #include <x12kit/validate.h>
 #include <x12kit/ack.h>
 #include <x12kit/eligibility.h>
+#include <x12kit/coverage.h>
+#include <x12kit/counter.h>
+#include <x12kit/auth.h>
+#include <x12kit/auth_response.h>
+#include <x12kit/tracker.h>
+#include <x12kit/core.h>
+#include <x12kit/respond.h>
+#include <x12kit/client.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -13,7 +13,9 @@ enum cli_exit {
   CLI_INVALID = 1,   /* input invalid: lexer error or envelope fault */
   CLI_USAGE = 2,     /* bad command line */
   CLI_IO = 3,        /* cannot open or read input, cannot write output */
-  CLI_INTERNAL = 4   /* out of memory or internal error */
+  CLI_INTERNAL = 4,  /* out of memory or internal error */
+  CLI_REJECTED = 5,  /* the payer rejected the request (AAA) or did not certify it */
+  CLI_PENDING = 6    /* the payer has not decided yet (pended, contact the payer) */
 };
 
 /* Name that prefixes messages about the tool itself. */
@@ -29,6 +31,17 @@ int cmd_validate(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_codes(int argc, char **argv);
 int cmd_eligibility(int argc, char **argv);
+/* "x12kit eligibility explain": cmd_eligibility hands that subcommand over. */
+int cmd_eligibility_explain(int argc, char **argv);
+int cmd_estimate(int argc, char **argv);
+int cmd_auth(int argc, char **argv);
+/* "x12kit auth explain": cmd_auth hands that subcommand over. */
+int cmd_auth_explain(int argc, char **argv);
+/* "x12kit auth status" and "x12kit auth track". */
+int cmd_auth_status(int argc, char **argv);
+int cmd_auth_track(int argc, char **argv);
+int cmd_send(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* The input of a command: a file, or standard input for "-". */
 typedef struct cli_input {
@@ -54,6 +67,13 @@ typedef int (*cli_segment_fn)(void *user_data, const x12kit_segment *seg);
  * |fn| returned.
  */
 int cli_lex(cli_input *in, x12kit_lexer *lx, cli_segment_fn fn, void *user_data);
+
+/*
+ * Reads all of |in| into a new NUL-terminated buffer (free it).  Input
+ * longer than |cap| bytes is refused.  Prints a message and returns
+ * CLI_IO or CLI_INVALID (too long) or CLI_INTERNAL on failure.
+ */
+int cli_read_all(cli_input *in, size_t cap, char **buf, size_t *len);
 
 /* Prints "NAME:LINE: <formatted error>" to stderr. */
 void cli_print_error(const char *name, const x12kit_error *err);
@@ -83,5 +103,116 @@ const char *cli_plural(unsigned long n);
  */
 int cli_options(int argc, char **argv, const char *usage, const char *help,
                 int *show_data, size_t *max_segment, const char **path);
+
+/* ---- shared by the commands that read a whole file ---- */
+
+/*
+ * Opens |path| (standard input for "-"), reads all of it with
+ * cli_read_all (at most |cap| bytes) and closes it.  *name is set for
+ * messages once the file is open.  Prints a message and returns an
+ * exit status on failure.
+ */
+int cli_read_file(const char *path, size_t cap, const char **name, char **buf, size_t *len);
+
+/*
+ * The exit status for a reader's failure |rc| on the input |name|:
+ * CLI_INTERNAL after "out of memory", else CLI_INVALID after the error.
+ */
+int cli_read_failed(int rc, const char *name, const x12kit_error *err);
+
+/* The meaning of |code| in the shared code list |list|; "" when unknown or empty. */
+const char *cli_code_text(const x12kit_schema *schema, const char *list, const char *code);
+
+/* Prints "x12kit: MSG" and |usage| to stderr; returns CLI_USAGE. */
+int cli_usage_error(const char *usage, const char *msg);
+
+/* ---- shared by the builders: eligibility build, auth build ---- */
+
+struct request;
+struct req_key;
+
+/*
+ * The control number and creation time of the interchange a builder
+ * writes.  Its request's keys include "control" (a number) and
+ * "created" (YYYY-MM-DDTHH:MM, UTC), and it takes --counter FILE.  The
+ * control number is --control, else the next number of the counter of
+ * --counter, else the request file's "control", else the next number of
+ * the counter named by $X12KIT_COUNTER, else 1; --control and --counter
+ * together are a usage error.  A number is taken from a counter only
+ * once the request has passed its checks (cli_stamp_take): a refused
+ * request uses none.
+ */
+typedef struct cli_stamp {
+  const char *counter;     /* the counter file to take the number from, or NULL */
+  unsigned long control;   /* the control number given, else 1 */
+  char date[9];            /* "created" as CCYYMMDD, "" when not given */
+  char time4[5];           /* and HHMM */
+} cli_stamp;
+
+/*
+ * "YYYY-MM-DDTHH:MM" into CCYYMMDD and HHMM.  Returns 0, or -1 when |s|
+ * is not of that form (the library checks that the date and time are
+ * real).
+ */
+int cli_parse_created(const char *s, char date[9], char time4[5]);
+
+/*
+ * Takes the control number from st->counter into *control when there is
+ * a counter.  Returns CLI_OK, or after a message naming the counter:
+ * CLI_INVALID (the file does not hold a number), CLI_IO, CLI_INTERNAL or
+ * CLI_USAGE.
+ */
+int cli_stamp_take(const cli_stamp *st, unsigned long *control);
+
+/*
+ * What a builder brings to cli_build.  Its keys must include "control",
+ * "created", "test" and "production".
+ */
+typedef struct cli_builder {
+  const struct req_key *keys;
+  size_t nkeys;
+  const char *usage;            /* --help prints the usage, a blank line and the help */
+  const char *help;
+  /* Prints MSG and the usage to stderr; returns CLI_USAGE. */
+  int (*usage_error)(const char *msg);
+  /*
+   * Key |k| (not "control" or "created") given as an option with |arg|
+   * (NULL for a flag): sets it in |cli| with request_option and checks
+   * it.  Returns -1 to go on, or an exit status after a message.
+   */
+  int (*option)(struct request *cli, size_t k, const char *arg);
+  /* What the request file |name| holds that options do not check, or
+     NULL: CLI_OK, or an exit status after a message. */
+  int (*check_file)(const struct request *file, const char *name);
+  /* Drops what the command line |cli| replaces in |file| beyond its own
+     keys, before |cli| overrides the file; or NULL. */
+  void (*override)(struct request *file, const struct request *cli);
+  /* Checks and writes the request |q| (the command line over the file
+     |path|, NULL without one) with |st|; returns the exit status. */
+  int (*write)(const struct request *q, const char *dir, const char *path,
+               const cli_stamp *st);
+} cli_builder;
+
+/*
+ * Runs a builder: reads its options (its keys, and --help, --schemas
+ * DIR, --counter FILE, --request FILE) and the request file, which the
+ * options override (--test or --production on the command line
+ * overrides both keys of the file), then calls b->write.  Returns the
+ * exit status.
+ */
+int cli_build(const cli_builder *b, int argc, char **argv);
+
+/* A writer to standard output, segments ending with a newline; NULL after "out of memory". */
+x12kit_writer *cli_stdout_writer(void);
+
+/*
+ * Flushes and frees |w| after a build that returned |rc|: CLI_OK, or
+ * CLI_IO after "cannot write output" (the inputs were checked before:
+ * what is left is the output).
+ */
+int cli_stdout_done(x12kit_writer *w, int rc);
+
+/* Prints "x12kit: " and err->text; CLI_INVALID for X12KIT_ERR_ARG, else CLI_INTERNAL. */
+int cli_refused(const x12kit_error *err);
 
 #endif /* X12KIT_CLI_H */

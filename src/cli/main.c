@@ -20,7 +20,11 @@ static const command commands[] = {
   { "validate", cmd_validate, "check against the implementation guides; write a 999 or TA1" },
   { "explain", cmd_explain, "explain a 999 or TA1 acknowledgment in plain words" },
   { "codes", cmd_codes, "look up code lists: ketamine codes, a list, or a search" },
-  { "eligibility", cmd_eligibility, "build a 270 eligibility inquiry (eligibility build)" },
+  { "eligibility", cmd_eligibility, "build a 270 inquiry, or explain a 271 answer" },
+  { "auth", cmd_auth, "build a 278 prior-authorization request, or explain a 278 answer" },
+  { "send", cmd_send, "send an X12 request to a clearinghouse over CORE (SOAP or MIME, TLS)" },
+  { "serve", cmd_serve, "run the clearinghouse simulator (CORE over TLS) for tests" },
+  { "estimate", cmd_estimate, "what the patient pays for a series of sessions, from a 271" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

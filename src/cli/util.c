@@ -48,6 +48,49 @@ void cli_close(cli_input *in)
   in->fd = -1;
 }
 
+int cli_read_all(cli_input *in, size_t cap, char **buf, size_t *len)
+{
+  size_t size = CLI_CHUNK, n = 0;
+  char *p = malloc(size + 1);
+
+  if (!p)
+    return cli_nomem();
+  for (;;) {
+    ssize_t got;
+    if (n == size) {
+      char *q;
+      if (size > cap) { /* holds cap + 1 bytes: one more than allowed */
+        free(p);
+        fprintf(stderr, "%s: %s is larger than %zu bytes; refusing to read it\n", CLI_NAME,
+                in->name, cap);
+        return CLI_INVALID;
+      }
+      size = size > cap / 2 ? cap + 1 : size * 2;
+      q = realloc(p, size + 1);
+      if (!q) {
+        free(p);
+        return cli_nomem();
+      }
+      p = q;
+    }
+    got = read(in->fd, p + n, size - n);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0) {
+      fprintf(stderr, "%s: cannot read %s: %s\n", CLI_NAME, in->name, strerror(errno));
+      free(p);
+      return CLI_IO;
+    }
+    if (got == 0)
+      break;
+    n += (size_t)got;
+  }
+  p[n] = '\0';
+  *buf = p;
+  *len = n;
+  return CLI_OK;
+}
+
 void cli_print_error(const char *name, const x12kit_error *err)
 {
   char msg[512];
@@ -227,4 +270,322 @@ int cli_options(int argc, char **argv, const char *usage, const char *help,
   }
   *path = argv[optind];
   return -1;
+}
+
+int cli_read_file(const char *path, size_t cap, const char **name, char **buf, size_t *len)
+{
+  cli_input in;
+  int rc = cli_open(&in, path);
+
+  if (rc)
+    return rc;
+  *name = in.name;
+  rc = cli_read_all(&in, cap, buf, len);
+  cli_close(&in);
+  return rc;
+}
+
+int cli_read_failed(int rc, const char *name, const x12kit_error *err)
+{
+  if (rc == X12KIT_ERR_NOMEM)
+    return cli_nomem();
+  cli_print_error(name, err);
+  return CLI_INVALID;
+}
+
+const char *cli_code_text(const x12kit_schema *schema, const char *list, const char *code)
+{
+  const char *t;
+
+  if (!code || !*code)
+    return "";
+  t = x12kit_schema_code(schema, list, code);
+  return t ? t : "";
+}
+
+int cli_usage_error(const char *usage, const char *msg)
+{
+  fprintf(stderr, "%s: %s\n%s\n", CLI_NAME, msg, usage);
+  return CLI_USAGE;
+}
+
+/* ---- shared by the builders: eligibility build, auth build ---- */
+
+#include "request.h"
+
+static const char control_rule[] = "must be a number from 1 to 999999999";
+static const char created_rule[] = "must be YYYY-MM-DDTHH:MM (UTC)";
+
+int cli_parse_created(const char *s, char date[9], char time4[5])
+{
+  static const char shape[] = "dddd-dd-ddTdd:dd";
+  size_t i;
+
+  if (strlen(s) != sizeof shape - 1)
+    return -1;
+  for (i = 0; i < sizeof shape - 1; i++)
+    if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+      return -1;
+  memcpy(date, s, 4);
+  memcpy(date + 4, s + 5, 2);
+  memcpy(date + 6, s + 8, 2);
+  date[8] = '\0';
+  memcpy(time4, s + 11, 2);
+  memcpy(time4 + 2, s + 14, 2);
+  time4[4] = '\0';
+  return 0;
+}
+
+int cli_stamp_take(const cli_stamp *st, unsigned long *control)
+{
+  x12kit_error err;
+  int rc;
+
+  if (st->counter == NULL)
+    return CLI_OK;
+  rc = x12kit_counter_next(st->counter, control, &err);
+  if (rc == X12KIT_OK)
+    return CLI_OK;
+  fprintf(stderr, "%s: counter ", CLI_NAME);
+  cli_put_safe(stderr, st->counter);
+  fputs(": ", stderr);
+  cli_put_safe(stderr, err.text);
+  fputc('\n', stderr);
+  switch (rc) {
+  case X12KIT_ERR_DATA:
+    return CLI_INVALID;
+  case X12KIT_ERR_NOMEM:
+    return CLI_INTERNAL;
+  case X12KIT_ERR_ARG:
+    return CLI_USAGE;
+  default:
+    return CLI_IO;
+  }
+}
+
+/* Where the keys every builder has are in its table. */
+typedef struct builder_keys {
+  size_t control, created, test, production;
+} builder_keys;
+
+/* Finds them; -1 (after a message) when the table lacks one. */
+static int find_builder_keys(const request *rq, builder_keys *bk)
+{
+  static const char *const names[] = { "control", "created", "test", "production" };
+  size_t *at[4];
+  size_t i;
+  int k;
+
+  at[0] = &bk->control;
+  at[1] = &bk->created;
+  at[2] = &bk->test;
+  at[3] = &bk->production;
+  for (i = 0; i < 4; i++) {
+    if ((k = request_key(rq, names[i])) < 0) {
+      fprintf(stderr, "%s: internal error: the builder has no key \"%s\"\n", CLI_NAME,
+              names[i]);
+      return -1;
+    }
+    *at[i] = (size_t)k;
+  }
+  return 0;
+}
+
+/* The control number and creation time of |q| (the command line over the file). */
+static void stamp_resolve(cli_stamp *st, const builder_keys *bk, const request *q)
+{
+  const req_value *control = &q->top[bk->control], *created = &q->top[bk->created];
+  const char *env;
+
+  st->control = control->set ? control->number : 1;
+  if (!created->set || cli_parse_created(created->text, st->date, st->time4) != 0)
+    st->date[0] = st->time4[0] = '\0';
+  if (st->counter == NULL && !control->set && (env = getenv("X12KIT_COUNTER")) && *env)
+    st->counter = env;
+}
+
+/* What a request file |f| holds that no option checks: control, created, test and production. */
+static int check_builder_file(const builder_keys *bk, const request *f, const char *name)
+{
+  const req_value *control = &f->top[bk->control], *created = &f->top[bk->created];
+  char d[9], t[5];
+
+  if (control->set && (control->number < 1 || control->number > X12KIT_CONTROL_MAX)) {
+    fprintf(stderr, "%s: %s: key \"control\" %s\n", CLI_NAME, name, control_rule);
+    return CLI_USAGE;
+  }
+  if (created->set && cli_parse_created(created->text, d, t) != 0) {
+    fprintf(stderr, "%s: %s: key \"created\" %s\n", CLI_NAME, name, created_rule);
+    return CLI_USAGE;
+  }
+  if (f->top[bk->test].set && f->top[bk->test].flag && f->top[bk->production].set &&
+      f->top[bk->production].flag) {
+    fprintf(stderr, "%s: %s: keys \"test\" and \"production\" are both true\n", CLI_NAME, name);
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
+/* Option |k| of the key table; returns -1 to go on, or the exit status. */
+static int builder_option(const cli_builder *b, const builder_keys *bk, request *cli,
+                          cli_stamp *st, size_t k)
+{
+  char msg[96], d[9], t[5];
+  int rc;
+
+  if (k == bk->test || k == bk->production) /* the last of the two counts */
+    cli->top[bk->test].set = cli->top[bk->production].set = 0;
+  if (k != bk->control && k != bk->created)
+    return b->option(cli, k, optarg);
+  rc = request_option(cli, k, optarg);
+  if (rc == -2)
+    return cli_nomem();
+  if (k == bk->control) {
+    if (rc != 0 || cli->top[k].number < 1 || cli->top[k].number > X12KIT_CONTROL_MAX) {
+      snprintf(msg, sizeof msg, "--control %s", control_rule);
+      return b->usage_error(msg);
+    }
+    if (st->counter != NULL)
+      return b->usage_error("give --control or --counter, not both");
+  } else if (rc != 0 || cli_parse_created(optarg, d, t) != 0) {
+    snprintf(msg, sizeof msg, "--created %s", created_rule);
+    return b->usage_error(msg);
+  }
+  return -1;
+}
+
+enum { BUILD_SCHEMAS = 256, BUILD_COUNTER, BUILD_REQUEST };
+
+static const struct option build_options[] = {
+  { "help", no_argument, NULL, 'h' },
+  { "schemas", required_argument, NULL, BUILD_SCHEMAS },
+  { "counter", required_argument, NULL, BUILD_COUNTER },
+  { "request", required_argument, NULL, BUILD_REQUEST },
+};
+
+/* The request file |path| under the command line |cli|, then the write. */
+static int build_from_file(const cli_builder *b, const builder_keys *bk, request *cli,
+                           cli_stamp *st, const char *dir, const char *path)
+{
+  const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+  request file;
+  int status;
+
+  if (request_init(&file, b->keys, b->nkeys) != 0)
+    return CLI_INTERNAL;
+  status = request_read(&file, path);
+  if (status == CLI_OK)
+    status = check_builder_file(bk, &file, name);
+  if (status == CLI_OK && b->check_file)
+    status = b->check_file(&file, name);
+  if (status == CLI_OK) {
+    if (cli->top[bk->test].set || cli->top[bk->production].set) /* options decide alone */
+      file.top[bk->test].set = file.top[bk->production].set = 0;
+    if (b->override)
+      b->override(&file, cli);
+    request_override(&file, cli);
+    stamp_resolve(st, bk, &file);
+    status = b->write(&file, dir, path, st);
+  }
+  request_free(&file);
+  return status;
+}
+
+int cli_build(const cli_builder *b, int argc, char **argv)
+{
+  const char *dir = NULL, *path = NULL;
+  struct option *options;
+  builder_keys bk;
+  cli_stamp st;
+  request cli;
+  int c, status;
+
+  memset(&st, 0, sizeof st);
+  if (request_init(&cli, b->keys, b->nkeys) != 0)
+    return CLI_INTERNAL;
+  if (find_builder_keys(&cli, &bk) != 0) {
+    request_free(&cli);
+    return CLI_INTERNAL;
+  }
+  options = request_options(&cli, build_options, sizeof build_options / sizeof build_options[0]);
+  if (options == NULL) {
+    request_free(&cli);
+    return cli_nomem();
+  }
+  status = -1;
+  optind = 0;
+  opterr = 0;
+  while (status < 0 && (c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+    switch (c) {
+    case 'h':
+      printf("%s\n\n%s", b->usage, b->help);
+      status = CLI_OK;
+      break;
+    case BUILD_SCHEMAS:
+      dir = optarg;
+      break;
+    case BUILD_COUNTER:
+      st.counter = optarg;
+      if (cli.top[bk.control].set)
+        status = b->usage_error("give --control or --counter, not both");
+      break;
+    case BUILD_REQUEST:
+      path = optarg;
+      break;
+    default:
+      if (c < REQUEST_OPT_BASE || (size_t)(c - REQUEST_OPT_BASE) >= b->nkeys)
+        status = b->usage_error(optopt ? "unknown or incomplete option" : "unknown option");
+      else
+        status = builder_option(b, &bk, &cli, &st, (size_t)(c - REQUEST_OPT_BASE));
+      break;
+    }
+  }
+  free(options);
+  if (status < 0 && optind < argc)
+    status = b->usage_error("too many arguments");
+  if (status < 0 && path == NULL) {
+    stamp_resolve(&st, &bk, &cli);
+    status = b->write(&cli, dir, NULL, &st);
+  } else if (status < 0) {
+    status = build_from_file(b, &bk, &cli, &st, dir, path);
+  }
+  request_free(&cli);
+  return status;
+}
+
+static int stdout_write(void *ud, const char *data, size_t len)
+{
+  (void)ud;
+  return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+}
+
+x12kit_writer *cli_stdout_writer(void)
+{
+  x12kit_writer *w;
+
+  if (x12kit_writer_new(&w, stdout_write, NULL, NULL, NULL) != X12KIT_OK) {
+    cli_nomem();
+    return NULL;
+  }
+  (void)x12kit_writer_set_line_end(w, "\n");
+  return w;
+}
+
+int cli_stdout_done(x12kit_writer *w, int rc)
+{
+  if (rc == X12KIT_OK)
+    rc = x12kit_writer_flush(w);
+  x12kit_writer_free(w);
+  if (rc == X12KIT_OK)
+    return CLI_OK;
+  fprintf(stderr, "%s: cannot write output\n", CLI_NAME);
+  return CLI_IO;
+}
+
+int cli_refused(const x12kit_error *err)
+{
+  fprintf(stderr, "%s: ", CLI_NAME);
+  cli_put_safe(stderr, err->text);
+  fputc('\n', stderr);
+  return err->code == X12KIT_ERR_ARG ? CLI_INVALID : CLI_INTERNAL;
 }

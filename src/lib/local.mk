@@ -6,6 +6,7 @@ src_lib_libx12kit_core_la_SOURCES = \
 	src/lib/internal.h \
 	src/lib/guide.h \
 	src/lib/common.c \
+	src/lib/util.c \
 	src/lib/lexer.c \
 	src/lib/envelope.c \
 	src/lib/writer.c \
@@ -13,11 +14,22 @@ src_lib_libx12kit_core_la_SOURCES = \
 	src/lib/validate.c \
 	src/lib/ack.c \
 	src/lib/eligibility.c \
+	src/lib/check.c \
+	src/lib/coverage.c \
+	src/lib/advice.c \
+	src/lib/estimate.c \
+	src/lib/counter.c \
+	src/lib/auth.c \
+	src/lib/auth_response.c \
+	src/lib/tracker.c \
+	src/lib/core.c \
+	src/lib/respond.c \
+	src/lib/client.c \
 	src/lib/version.c
 src_lib_libx12kit_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DBUILDING_X12KIT \
-	-DX12KIT_SCHEMA_DIR='"$(pkgdatadir)/schemas"' $(LIBXML2_CFLAGS)
+	-DX12KIT_SCHEMA_DIR='"$(pkgdatadir)/schemas"' $(LIBXML2_CFLAGS) $(SQLITE3_CFLAGS) $(LIBCURL_CFLAGS) $(OPENSSL_CFLAGS)
 src_lib_libx12kit_core_la_CFLAGS = $(AM_CFLAGS) $(VISIBILITY_CFLAGS)
-src_lib_libx12kit_core_la_LIBADD = $(LIBXML2_LIBS)
+src_lib_libx12kit_core_la_LIBADD = $(LIBXML2_LIBS) $(SQLITE3_LIBS) $(LIBCURL_LIBS) $(OPENSSL_LIBS)
 
 lib_LTLIBRARIES += src/lib/libx12kit.la
 src_lib_libx12kit_la_SOURCES =

@@ -5,24 +5,12 @@
 # directory), X12KIT_SRCDIR (source tree, for tests/tap.sh).
 
 : "${X12KIT_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${X12KIT_FIXTURES:=$X12KIT_SRCDIR/fixtures}"
-: "${X12KIT_CLI:=x12kit}"
-. "$X12KIT_SRCDIR/tests/tap.sh"
+. "$X12KIT_SRCDIR/tests/cli/common.sh"
 
-CLI=$X12KIT_CLI
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' HUP INT TERM
 cd "$T" || exit 1
 
 # --- helpers -----------------------------------------------------------
 
-. "$X12KIT_SRCDIR/tests/cli/common.sh"
-
-has_out() { grep -q -e "$1" "$T/out"; }
-has_err() { grep -q -e "$1" "$T/err"; }
-empty_out() { ! [ -s "$T/out" ]; }
-empty_err() { ! [ -s "$T/err" ]; }
 # The first stderr line is the exact text given.
 err_is() { [ "$(sed -n 1p "$T/err")" = "$1" ]; }
 # Neither the member ID nor the last name of the sample patient.

@@ -6,21 +6,9 @@
 # the source tree).
 
 : "${X12KIT_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${X12KIT_CLI:=x12kit}"
-: "${X12KIT_SCHEMA_DIR:=$X12KIT_SRCDIR/schemas}"
-export X12KIT_SCHEMA_DIR
-. "$X12KIT_SRCDIR/tests/tap.sh"
-
-CLI=$X12KIT_CLI
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' HUP INT TERM
-
 . "$X12KIT_SRCDIR/tests/cli/common.sh"
 
 TAB=$(printf '\t')
-has_out() { grep -q -e "$1" "$T/out"; }
-has_err() { grep -q -e "$1" "$T/err"; }
 
 # --- usage -----------------------------------------------------------------
 run "$CLI" codes --help

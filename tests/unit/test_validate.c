@@ -14,22 +14,6 @@
 
 #include "testutil.h"
 
-static x12kit_schema *schema;
-
-static int setup(void **state)
-{
-  (void)state;
-  schema = tu_load_schema();
-  return schema ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  (void)state;
-  x12kit_schema_free(schema);
-  return 0;
-}
-
 /* ---- running the validator ---- */
 
 #define MAX_FINDINGS 64
@@ -117,7 +101,7 @@ static int validate_buf(const char *buf, size_t len, run *r, const x12kit_mem *m
   int rc;
 
   assert_int_equal(x12kit_lexer_new(&lx, NULL), X12KIT_OK);
-  rc = x12kit_validator_new(&v, schema, mem);
+  rc = x12kit_validator_new(&v, tu_schema, mem);
   if (rc) {
     x12kit_lexer_free(lx);
     return rc;
@@ -546,10 +530,10 @@ static void test_contract(void **state)
   run r;
 
   (void)state;
-  assert_int_equal(x12kit_validator_new(NULL, schema, NULL), X12KIT_ERR_ARG);
+  assert_int_equal(x12kit_validator_new(NULL, tu_schema, NULL), X12KIT_ERR_ARG);
   assert_int_equal(x12kit_validator_new(&v, NULL, NULL), X12KIT_ERR_ARG);
   assert_null(v);
-  assert_int_equal(x12kit_validator_new(&v, schema, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_validator_new(&v, tu_schema, NULL), X12KIT_OK);
   assert_int_equal(x12kit_validator_segment(v, NULL), X12KIT_ERR_ARG);
   assert_int_equal(x12kit_validator_segment(NULL, NULL), X12KIT_ERR_ARG);
   assert_int_equal(x12kit_validator_finish(NULL), X12KIT_ERR_ARG);
@@ -579,7 +563,7 @@ static void test_show_data(void **state)
   (void)state;
   memset(&r, 0, sizeof r);
   assert_int_equal(x12kit_lexer_new(&lx, NULL), X12KIT_OK);
-  assert_int_equal(x12kit_validator_new(&v, schema, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_validator_new(&v, tu_schema, NULL), X12KIT_OK);
   x12kit_validator_set_show_data(v, 1);
   x12kit_validator_set_callbacks(v, NULL, rec_finding, NULL, &r);
   assert_int_equal(x12kit_lexer_feed(lx, buf, len), X12KIT_OK);
@@ -607,5 +591,5 @@ int main(void)
     cmocka_unit_test(test_contract),
     cmocka_unit_test(test_show_data),
   };
-  return cmocka_run_group_tests_name("validate", tests, setup, teardown);
+  return cmocka_run_group_tests_name("validate", tests, tu_schema_setup, tu_schema_teardown);
 }

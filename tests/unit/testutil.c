@@ -176,3 +176,20 @@ x12kit_schema *tu_load_schema(void)
   }
   return s;
 }
+
+x12kit_schema *tu_schema;
+
+int tu_schema_setup(void **state)
+{
+  (void)state;
+  tu_schema = tu_load_schema();
+  return tu_schema ? 0 : -1;
+}
+
+int tu_schema_teardown(void **state)
+{
+  (void)state;
+  x12kit_schema_free(tu_schema);
+  tu_schema = NULL;
+  return 0;
+}

@@ -43,6 +43,15 @@ void tu_segs_free(tu_segs *s);
 x12kit_schema *tu_load_schema(void);
 
 /*
+ * The maps shared by a suite's tests: tu_schema_setup, a cmocka group
+ * setup, loads them into tu_schema (-1 when they do not load);
+ * tu_schema_teardown frees them.
+ */
+extern x12kit_schema *tu_schema;
+int tu_schema_setup(void **state);
+int tu_schema_teardown(void **state);
+
+/*
  * An allocator for x12kit_mem that counts live and peak bytes and,
  * when fail_at is not 0, fails the fail_at-th call and every one after.
  */
