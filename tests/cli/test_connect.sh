@@ -1,0 +1,368 @@
+#!/bin/sh
+# Tests of x12kit serve, the clearinghouse simulator, over real TLS:
+# certificates made with openssl, requests sent with curl.
+: "${X12KIT_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$X12KIT_SRCDIR/tests/cli/common.sh"
+
+F=$X12KIT_FIXTURES
+RULES=$F/simulator/payer-rules.xml
+
+if ! command -v openssl >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  echo "1..0 # SKIP openssl or curl not found"
+  exit 0
+fi
+
+PIDS=
+stop_all()
+{
+  for p in $PIDS; do
+    kill "$p" 2>/dev/null
+  done
+  wait 2>/dev/null
+}
+trap 'stop_all; rm -rf "$T"' EXIT
+
+# ---- certificates ----
+(
+  cd "$T" || exit 1
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
+    -subj "/CN=x12kit test CA" || exit 1
+  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
+    -subj "/CN=localhost" || exit 1
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+    -out server.pem -days 2 -extfile server.ext || exit 1
+  openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr \
+    -subj "/CN=x12kit test clinic" || exit 1
+  openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+    -out client.pem -days 2 || exit 1
+) >"$T/openssl.log" 2>&1 || { echo "Bail out! cannot make test certificates"; exit 1; }
+
+# start NAME ARGS...: starts a server; sets PORT and URL.
+start()
+{
+  name=$1
+  shift
+  "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" --rules "$RULES" "$@" \
+    >"$T/$name.out" 2>"$T/$name.err" &
+  pid=$!
+  PIDS="$PIDS $pid"
+  i=0
+  while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/$name.out" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+    i=$((i + 1))
+  done
+  PORT=$(sed -n '1s/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.out")
+  URL=https://127.0.0.1:$PORT/core
+}
+
+# An X12 request from a fixture with its own ISA13 (and more sed edits).
+x12()
+{
+  fixture=$1
+  control=$2
+  shift 2
+  sed -e "s/00000020[12]/$control/g" "$@" "$F/valid/$fixture"
+}
+
+# A fresh PayloadID (a counter in a file, so that $(new_id) works).
+echo 0 >"$T/idn"
+new_id()
+{
+  uuid_n=$(($(cat "$T/idn") + 1))
+  echo "$uuid_n" >"$T/idn"
+  printf '6f1d3c2e-9a47-4b6e-8d0f-%012d' "$uuid_n"
+}
+
+# soap OUT PAYLOADFILE TYPE ID [USER PASS [VERSION [TIMESTAMP [SENDER]]]]
+soap()
+{
+  {
+    printf '<?xml version="1.0" encoding="UTF-8"?>\n'
+    printf '<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">'
+    if [ -n "$5" ]; then
+      printf '<soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:UsernameToken><wsse:Username>%s</wsse:Username><wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText">%s</wsse:Password></wsse:UsernameToken></wsse:Security></soap:Header>' "$5" "$6"
+    fi
+    printf '<soap:Body><cor:COREEnvelopeRealTimeRequest xmlns:cor="http://www.caqh.org/SOAP/WSDL/CORERule2.2.0.xsd">'
+    printf '<PayloadType>%s</PayloadType><ProcessingMode>RealTime</ProcessingMode>' "$3"
+    [ -n "$4" ] && printf '<PayloadID>%s</PayloadID>' "$4"
+    printf '<TimeStamp>%s</TimeStamp>' "${8:-2026-11-22T14:30:00Z}"
+    [ "${9-x}" != "" ] && printf '<SenderID>%s</SenderID>' "${9:-NORTHWINDINF}"
+    printf '<ReceiverID>CEDARVALLEYHP</ReceiverID><CORERuleVersion>%s</CORERuleVersion>' "${7:-2.2.0}"
+    printf '<Payload>'
+    cat "$2"
+    printf '</Payload></cor:COREEnvelopeRealTimeRequest></soap:Body></soap:Envelope>\n'
+  } >"$1"
+}
+
+# mime OUT PAYLOADFILE TYPE ID
+mime()
+{
+  {
+    for kv in "PayloadType=$3" "ProcessingMode=RealTime" "PayloadID=$4" \
+              "TimeStamp=2026-11-22T14:30:00Z" "SenderID=NORTHWINDINF" \
+              "ReceiverID=CEDARVALLEYHP" "CORERuleVersion=2.2.0"; do
+      printf -- '--x12kitBoundary7f3a\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' \
+        "${kv%%=*}" "${kv#*=}"
+    done
+    printf -- '--x12kitBoundary7f3a\r\nContent-Disposition: form-data; name="Payload"\r\n\r\n'
+    cat "$2"
+    printf '\r\n--x12kitBoundary7f3a--\r\n'
+  } >"$1"
+}
+
+SOAP_CT='Content-Type: application/soap+xml; charset=utf-8; action="RealTimeTransaction"'
+MIME_CT='Content-Type: multipart/form-data; boundary=x12kitBoundary7f3a'
+
+# post BODYFILE CONTENT-TYPE-HEADER [CURL-OPTIONS...]: answer in $T/resp,
+# headers in $T/hdr, HTTP status in $code, curl's exit status in $rc.
+post()
+{
+  body=$1
+  ct=$2
+  shift 2
+  rm -f "$T/resp" "$T/hdr"
+  code=$(curl -s --cacert "$T/ca.pem" -H "$ct" --data-binary "@$body" -o "$T/resp" \
+    -D "$T/hdr" -w '%{http_code}' "$@" "$URL" 2>"$T/curl.err")
+  rc=$?
+}
+
+# The X12 payload of a SOAP answer in $T/resp, into $T/payload.
+payload()
+{
+  tr -d '\n' <"$T/resp" | sed -n 's/.*<Payload>\(.*\)<\/Payload>.*/\1/p' >"$T/payload"
+}
+
+ok_if()
+{
+  desc=$1
+  shift
+  if "$@"; then
+    tap_ok "$desc"
+  else
+    tap_not_ok "$desc"
+    tap_diag "http $code, curl exit $rc"
+    sed -n '1,12s/^/#   /p' "$T/resp" 2>/dev/null
+  fi
+}
+
+in_resp() { grep -q -e "$1" "$T/resp"; }
+in_payload() { grep -q -e "$1" "$T/payload"; }
+
+tap_plan 52
+
+# ---- a plain server ----
+start main --port-file "$T/port"
+ok_if "serve prints the port it listens on" test -n "$PORT"
+ok_if "serve writes the port to --port-file" test "$(cat "$T/port" 2>/dev/null)" = "$PORT"
+
+x12 270-eligibility.x12 000000301 >"$T/270a"
+ID1=$(new_id)
+soap "$T/req1" "$T/270a" X12_270_Request_005010X279A1 "$ID1"
+post "$T/req1" "$SOAP_CT"
+payload
+ok_if "SOAP 270 gets a 271 with benefits for the member" \
+  sh -c "[ '$code' = 200 ] && grep -q 'ST\*271' '$T/payload' && grep -q 'EB\*B\*IND\*\*PR\*CEDAR CHOICE PPO\*27\*35\*' '$T/payload' && grep -q 'HC:96365' '$T/payload'"
+ok_if "the answer echoes PayloadID and says Success" \
+  sh -c "grep -q '<PayloadID>$ID1</PayloadID>' '$T/resp' && grep -q '<ErrorCode>Success</ErrorCode>' '$T/resp' && grep -q 'X12_271_Response_005010X279A1' '$T/resp'"
+cp "$T/resp" "$T/resp1"
+run "$CLI" validate "$T/payload"
+expect 0 "the 271 passes the 005010X279A1 guide"
+
+x12 278-request-infusions.x12 000000302 >"$T/278a"
+soap "$T/req" "$T/278a" X12_278_Request_005010X217E1_2 "$(new_id)"
+post "$T/req" "$SOAP_CT"
+payload
+ok_if "278 request gets a certified 278 response" \
+  sh -c "grep -q 'ST\*278' '$T/payload' && grep -q 'HCR\*A1\*CV' '$T/payload' && grep -q 'X12_278_Response_005010X217E1_2' '$T/resp'"
+ok_if "the ketamine line is partly certified with fewer units" \
+  sh -c "grep -q 'HCR\*A6\*CV[0-9]*\*0U~DTP\*472\*RD8\*20261207-20261231~SV1\*HC:J3490\*\*UN\*4' '$T/payload'"
+run "$CLI" validate "$T/payload"
+expect 0 "the 278 response passes the 005010X217 guide"
+
+x12 270-eligibility.x12 000000303 -e 's/CVK300418826/CVK000000000/' >"$T/270u"
+mime "$T/req" "$T/270u" X12_270_Request_005010X279A1 "$(new_id)"
+post "$T/req" "$MIME_CT"
+ok_if "MIME 270 for an unknown member gets AAA 75 in a MIME answer" \
+  sh -c "grep -qi '^content-type: multipart/form-data' '$T/hdr' && grep -q 'AAA\*Y\*\*75\*C' '$T/resp'"
+
+run "$CLI" eligibility build --request "$F/requests/eligibility-family.json" --control 801
+cp "$T/out" "$T/270fam"
+mime "$T/req" "$T/270fam" X12_270_Request_005010X279A1 "$(new_id)"
+post "$T/req" "$MIME_CT"
+tr -d '\r' <"$T/resp" | sed -n '/^ISA/p' >"$T/payload"
+ok_if "a family 270: the dependent is answered in 2000D" \
+  sh -c "grep -q 'HL\*5\*4\*23\*0~TRN\*2\*NWI270-0301-2\*[0-9]*~NM1\*03\*1\*LINDQVIST\*NOOR~DMG\*D8\*20120915~EB\*1' '$T/payload' && grep -q 'NM1\*IL\*1\*MORENO\*DANA' '$T/payload'"
+run "$CLI" validate "$T/payload"
+expect 0 "the family 271 passes the 005010X279A1 guide"
+
+x12 270-eligibility.x12 000000304 -e 's/LINDQVIST/LINDQUIST/' >"$T/270n"
+mime "$T/req" "$T/270n" X12_270_Request_005010X279A1 "$(new_id)"
+post "$T/req" "$MIME_CT"
+ok_if "a name that does not match gets AAA 73" in_resp 'AAA\*Y\*\*73\*C'
+
+x12 270-eligibility.x12 000000305 -e 's/EQ\*30~/EQ*ZZ9~/' >"$T/270bad"
+soap "$T/req" "$T/270bad" X12_270_Request_005010X279A1 "$(new_id)"
+post "$T/req" "$SOAP_CT"
+payload
+ok_if "a payload that breaks the guide gets a rejecting 999" \
+  sh -c "grep -q 'X12_999_Response_005010X231A1' '$T/resp' && grep -q 'ST\*999' '$T/payload' && grep -q 'IK5\*R' '$T/payload'"
+
+x12 270-eligibility.x12 000000306 -e 's/IEA\*1\*000000306/IEA*1*000000399/' >"$T/270ta1"
+soap "$T/req" "$T/270ta1" X12_270_Request_005010X279A1 "$(new_id)"
+post "$T/req" "$SOAP_CT"
+ok_if "a bad interchange gets a rejecting TA1" \
+  sh -c "grep -q 'X12_TA1_Response_00501X231A1' '$T/resp' && grep -q 'TA1\*000000306\*[0-9]*\*[0-9]*\*R\*' '$T/resp'"
+
+soap "$T/req" "$T/270a" X12_270_Request_005010X279A1 "$(new_id)"
+post "$T/req" "$SOAP_CT"
+ok_if "an ISA13 used again by the same sender gets TA1 note 025" in_resp 'TA1\*000000301\*[0-9]*\*[0-9]*\*R\*025'
+
+post "$T/req1" "$SOAP_CT"
+ok_if "a PayloadID sent again gets the stored answer" cmp -s "$T/resp" "$T/resp1"
+
+# envelope errors
+soap "$T/req" "$T/270a" X12_270_Request_005010X279A1 ""
+post "$T/req" "$SOAP_CT"
+ok_if "no PayloadID: PayloadIDRequired" in_resp '<ErrorCode>PayloadIDRequired</ErrorCode>'
+soap "$T/req" "$T/270a" X12_270_Request_005010X279A1 "not-a-uuid"
+post "$T/req" "$SOAP_CT"
+ok_if "a PayloadID that is no UUID: PayloadIDIllegal" in_resp '<ErrorCode>PayloadIDIllegal</ErrorCode>'
+soap "$T/req" "$T/270a" X12_999_Request "$(new_id)"
+post "$T/req" "$SOAP_CT"
+ok_if "an unknown PayloadType: PayloadTypeIllegal" in_resp '<ErrorCode>PayloadTypeIllegal</ErrorCode>'
+soap "$T/req" "$T/270a" X12_270_Request_005010X279A1 "$(new_id)" "" "" 2.1.0
+post "$T/req" "$SOAP_CT"
+ok_if "CORERuleVersion 2.1.0: VersionMismatch" in_resp '<ErrorCode>VersionMismatch</ErrorCode>'
+soap "$T/req" "$T/270a" X12_270_Request_005010X279A1 "$(new_id)" "" "" "" 2026-13-45T99:00:00Z
+post "$T/req" "$SOAP_CT"
+ok_if "a bad TimeStamp: TimeStampIllegal" in_resp '<ErrorCode>TimeStampIllegal</ErrorCode>'
+soap "$T/req" "$T/270a" X12_270_Request_005010X279A1 "$(new_id)" "" "" "" "" ""
+post "$T/req" "$SOAP_CT"
+ok_if "no SenderID: SenderIDRequired" in_resp '<ErrorCode>SenderIDRequired</ErrorCode>'
+printf 'hello, not X12' >"$T/notx12"
+soap "$T/req" "$T/notx12" X12_270_Request_005010X279A1 "$(new_id)"
+post "$T/req" "$SOAP_CT"
+ok_if "a payload that is not X12: PayloadIllegal" in_resp '<ErrorCode>PayloadIllegal</ErrorCode>'
+printf '<nope/>' >"$T/req"
+post "$T/req" "$SOAP_CT"
+ok_if "XML that is not SOAP: HTTP 400 with a Sender fault" \
+  sh -c "[ '$code' = 400 ] && grep -q 'Sender' '$T/resp'"
+head -c 3000 /dev/urandom >"$T/req"
+post "$T/req" "Content-Type: application/octet-stream"
+ok_if "random bytes: HTTP 400" test "$code" = 400
+code=$(curl -s --cacert "$T/ca.pem" -o /dev/null -w '%{http_code}' "$URL")
+ok_if "GET: HTTP 405" test "$code" = 405
+head -c 2000 /dev/urandom | curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/" 2>/dev/null
+post "$T/req1" "$SOAP_CT"
+ok_if "the server still answers after garbage" sh -c "[ '$code' = 200 ] && cmp -s '$T/resp' '$T/resp1'"
+
+curl -s --cacert "$T/ca.pem" --tlsv1.1 --tls-max 1.1 -o /dev/null "$URL" 2>/dev/null
+ok_if "a TLS 1.1 client is refused" test $? -ne 0
+
+# the log: one line per request, no patient data
+ok_if "the log has a line per request with PayloadID and outcome" \
+  grep -q "PayloadID=$ID1 PayloadType=X12_270_Request_005010X279A1 outcome=\"271\"" "$T/main.err"
+ok_if "the log holds no member ID or name" \
+  sh -c "! grep -q -e CVK300 -e LINDQ -e SAM '$T/main.err'"
+
+main_pid=$(echo $PIDS | cut -d' ' -f1)
+kill -TERM "$main_pid"
+wait "$main_pid"
+ok_if "SIGTERM stops the server with status 0" test $? -eq 0
+
+# ---- credentials ----
+printf 'username=clinic\npassword=s3cret-pw\n' >"$T/creds"
+chmod 0644 "$T/creds"
+run "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" --rules "$RULES" --credentials "$T/creds"
+expect 2 "a credentials file others can read is refused" has_err '0600'
+chmod 0600 "$T/creds"
+start creds --credentials "$T/creds"
+x12 270-eligibility.x12 000000401 >"$T/270c"
+soap "$T/req" "$T/270c" X12_270_Request_005010X279A1 "$(new_id)"
+post "$T/req" "$SOAP_CT"
+ok_if "no credentials: UnAuthorized" in_resp '<ErrorCode>UnAuthorized</ErrorCode>'
+soap "$T/req" "$T/270c" X12_270_Request_005010X279A1 "$(new_id)" clinic wrong-pw
+post "$T/req" "$SOAP_CT"
+ok_if "a wrong password: UnAuthorized" in_resp '<ErrorCode>UnAuthorized</ErrorCode>'
+soap "$T/req" "$T/270c" X12_270_Request_005010X279A1 "$(new_id)" clinic s3cret-pw
+post "$T/req" "$SOAP_CT"
+ok_if "the right credentials: a 271" in_resp 'ST\*271'
+ok_if "the password is not logged" sh -c "! grep -q s3cret '$T/creds.err'"
+
+# ---- mutual TLS ----
+start mtls --client-ca "$T/ca.pem"
+soap "$T/req" "$T/270a" X12_270_Request_005010X279A1 "$(new_id)"
+post "$T/req" "$SOAP_CT" --cert "$T/client.pem" --key "$T/client.key"
+ok_if "mutual TLS: a client with a certificate is answered" test "$code" = 200
+post "$T/req" "$SOAP_CT"
+ok_if "mutual TLS: a client without a certificate is refused" \
+  sh -c "[ '$rc' -ne 0 ] && [ '$code' != 200 ]"
+
+# ---- x12kit send, the client of this project, against the simulator ----
+send() { run "$CLI" send --endpoint "$URL" --ca "$T/ca.pem" --cert "$T/client.pem" \
+  --key "$T/client.key" --sender NORTHWINDINF --receiver CEDARVALLEYHP "$@"; }
+x12 270-eligibility.x12 000000701 >"$T/270s1"
+send "$T/270s1"
+expect 0 "x12kit send over mutual TLS: a 271 for the member" has_out 'EB\*B\*IND\*\*PR\*CEDAR CHOICE PPO\*27\*35'
+x12 278-request-infusions.x12 000000702 >"$T/278s1"
+send --envelope mime "$T/278s1"
+expect 0 "x12kit send with MIME: a certified 278 response" has_out 'HCR\*A1\*CV'
+send "$T/270s1"
+ok_if "x12kit send of a reused ISA13: refused with TA1 025" \
+  sh -c "[ '$rc' -ne 0 ] && grep -q 'TA1\*000000701\*[0-9]*\*[0-9]*\*R\*025' '$T/out'"
+
+# ---- faults ----
+n=500
+fault_post()
+{
+  n=$((n + 1))
+  x12 270-eligibility.x12 000000$n >"$T/270f"
+  FID=$(new_id)
+  soap "$T/req" "$T/270f" X12_270_Request_005010X279A1 "$FID"
+  post "$T/req" "$SOAP_CT" "$@"
+}
+start f1 --fault delay=400
+fault_post -w '%{http_code} %{time_total}' -o "$T/resp"
+t=$(echo "$code" | cut -d' ' -f2)
+ok_if "fault delay=400: the answer comes after 0.4 s" \
+  sh -c "echo '$t' | awk '{ exit !(\$1 >= 0.4) }' && grep -q 'ST\*271' '$T/resp'"
+start f2 --fault drop
+fault_post
+ok_if "fault drop: the connection closes with no answer" \
+  sh -c "[ '$rc' -ne 0 ] && [ ! -s '$T/resp' ]"
+start f3 --fault http500
+fault_post
+ok_if "fault http500: HTTP 500" test "$code" = 500
+start f4 --fault soapfault
+fault_post
+ok_if "fault soapfault: a Receiver SOAP fault" sh -c "[ '$code' = 500 ] && grep -q 'Receiver' '$T/resp' && grep -q 'Fault' '$T/resp'"
+start f5 --fault mtom
+fault_post
+ok_if "fault mtom: a multipart/related answer holding the 271" \
+  sh -c "grep -qi '^content-type: multipart/related' '$T/hdr' && grep -q 'ST\*271' '$T/resp'"
+start f6 --fault wrong-payload-id
+fault_post
+ok_if "fault wrong-payload-id: another PayloadID comes back" \
+  sh -c "grep -q '<PayloadID>' '$T/resp' && ! grep -q '$FID' '$T/resp'"
+start f7 --fault ack999
+fault_post
+ok_if "fault ack999: a 999 instead of the 271" \
+  sh -c "grep -q 'ST\*999' '$T/resp' && grep -q 'AK9\*A' '$T/resp'"
+start f8 --fault ta1
+fault_post
+ok_if "fault ta1: a TA1 instead of the 271" in_resp 'TA1\*000000[0-9]*\*[0-9]*\*[0-9]*\*A\*000'
+start main2
+x12 270-eligibility.x12 000000601 -e 's/CVK300418826/CVK399000002/' -e 's/LINDQVIST\*SAM/SLOW*SAM/' >"$T/270s"
+soap "$T/req" "$T/270s" X12_270_Request_005010X279A1 "$(new_id)"
+post "$T/req" "$SOAP_CT" -w '%{time_total}'
+ok_if "a fault set for one member in the rules file applies to that member" \
+  sh -c "echo '$code' | awk '{ exit !(\$1 >= 1.4) }'"
+run "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" --rules "$RULES" --fault bogus
+expect 2 "an unknown fault is a usage error"
+
+stop_all
+PIDS=
+ok_if "no server reported a sanitizer error or crashed" \
+  sh -c "! cat '$T'/*.err | grep -q -e Sanitizer -e 'runtime error' -e Segmentation"
