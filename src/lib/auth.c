@@ -39,43 +39,6 @@ static int all_digits(const char *s)
 
 /* ---- the 278 request map ---- */
 
-static const x12kitp_loopdef *find_loop(const x12kitp_loopdef *l, const char *id)
-{
-  size_t i;
-
-  if (strcmp(l->id, id) == 0)
-    return l;
-  for (i = 0; i < l->nchild; i++) {
-    if (l->children[i].loop != NULL) {
-      const x12kitp_loopdef *f = find_loop(l->children[i].loop, id);
-      if (f != NULL)
-        return f;
-    }
-  }
-  return NULL;
-}
-
-/*
- * The definition of element |pos| of the first segment |seg| directly in
- * loop |loop|, or NULL.  Where a loop is defined twice (2000E under 2000C
- * and under 2000D) both have the same content; the first is used.
- */
-static const x12kitp_elem *map_elem(const x12kit_guide *g, const char *loop, const char *seg,
-                                    unsigned pos)
-{
-  const x12kitp_loopdef *l;
-  size_t i;
-
-  if (g == NULL || (l = find_loop(&g->root, loop)) == NULL)
-    return NULL;
-  for (i = 0; i < l->nchild; i++) {
-    const x12kitp_segdef *sd = l->children[i].seg;
-    if (sd != NULL && strcmp(sd->id, seg) == 0)
-      return pos <= sd->maxpos ? sd->by_pos[pos] : NULL;
-  }
-  return NULL;
-}
-
 typedef struct ctx {
   const x12kit_guide *g;       /* NULL without a schema */
   x12kit_error *err;
@@ -96,7 +59,7 @@ static int check_code(const ctx *c, const char *v, const char *field, const char
   for (i = 0; i < n; i++)
     if (!x12kitp_is_alnum(v[i]))
       return bad(c->err, "%s must be 1 to 3 letters or digits", field);
-  e = map_elem(c->g, loop, seg, pos);
+  e = x12kitp_map_elem(c->g, loop, seg, pos);
   if (e != NULL &&
       (n < e->min || n > e->max || !x12kitp_code_allowed(e, (x12kit_slice){ v, n })))
     return bad(c->err, "%s is not a code the 278 request map allows in %s%02u", field, seg,

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "guide.h"
 
 #define MAX_MODIFIERS 4
 
@@ -538,4 +539,41 @@ int x12kitp_envelope_close(x12kitp_out *o, x12kit_error *err)
   if (o->rc == X12KIT_OK)
     o->rc = x12kit_writer_end_interchange(o->w);
   return o->rc == X12KIT_OK ? X12KIT_OK : out_failed(o, err);
+}
+
+/* ---- schema lookups ---- */
+
+const x12kitp_loopdef *x12kitp_find_loop(const x12kitp_loopdef *l, const char *id)
+{
+  size_t i;
+
+  if (strcmp(l->id, id) == 0)
+    return l;
+  for (i = 0; i < l->nchild; i++) {
+    if (l->children[i].loop != NULL) {
+      const x12kitp_loopdef *f = x12kitp_find_loop(l->children[i].loop, id);
+      if (f != NULL)
+        return f;
+    }
+  }
+  return NULL;
+}
+
+const x12kitp_elem *x12kitp_map_elem(const x12kit_guide *g, const char *loop, const char *seg,
+                                     unsigned pos)
+{
+  const x12kitp_loopdef *l;
+  size_t i;
+
+  if (g == NULL || (l = x12kitp_find_loop(&g->root, loop)) == NULL)
+    return NULL;
+  for (i = 0; i < l->nchild; i++) {
+    const x12kitp_segdef *sd = l->children[i].seg;
+    if (sd == NULL || strcmp(sd->id, seg) != 0)
+      continue;
+    if (pos > sd->maxpos)
+      return NULL;
+    return sd->by_pos[pos];
+  }
+  return NULL;
 }

@@ -97,6 +97,19 @@ int x12kitp_now(char date[9], char time4[5]);
 int x12kitp_check_party(const char *org, const char *last, const char *first, const char *who,
                         x12kit_error *err);
 
+struct x12kitp_loopdef;
+struct x12kitp_elem;
+/* The loop |id| at or under |l| ("" for the transaction itself), or NULL. */
+const struct x12kitp_loopdef *x12kitp_find_loop(const struct x12kitp_loopdef *l, const char *id);
+/*
+ * The definition of element |pos| of the first segment |seg| directly in
+ * loop |loop| of guide |g| (may be NULL), or NULL.  Where a loop is
+ * defined twice (the 278's 2000E under 2000C and under 2000D) both have
+ * the same content; the first is used.
+ */
+const struct x12kitp_elem *x12kitp_map_elem(const x12kit_guide *g, const char *loop,
+                                            const char *seg, unsigned pos);
+
 /*
  * The envelope of a built transaction (check.c): one interchange (ISA)
  * holding one group (GS) and one transaction set (ST) that opens with

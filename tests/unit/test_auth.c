@@ -38,34 +38,15 @@ static int teardown(void **state)
 
 /* ---- output to memory ---- */
 
-typedef struct buf {
-  char *p;
-  size_t len;
-} buf;
-
-static int to_buf(void *ud, const char *data, size_t len)
-{
-  buf *b = ud;
-  char *q = realloc(b->p, b->len + len + 1);
-
-  if (q == NULL)
-    return -1;
-  memcpy(q + b->len, data, len);
-  b->p = q;
-  b->len += len;
-  b->p[b->len] = '\0';
-  return 0;
-}
-
 /* Builds |r| into a malloc'd string; fails the test on an error. */
 static char *build(const x12kit_278_request *r, size_t *len)
 {
   x12kit_writer *w;
   x12kit_error err;
-  buf b = { NULL, 0 };
+  tu_buf b = { NULL, 0 };
   int rc;
 
-  assert_int_equal(x12kit_writer_new(&w, to_buf, &b, NULL, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_writer_new(&w, tu_to_buf, &b, NULL, NULL), X12KIT_OK);
   rc = x12kit_278_write(r, schema, w, &err);
   if (rc != X12KIT_OK)
     fail_msg("x12kit_278_write: %d %s", rc, err.text);
@@ -77,36 +58,9 @@ static char *build(const x12kit_278_request *r, size_t *len)
 
 /* ---- validation ---- */
 
-static int count_finding(void *ud, const x12kit_error *e)
-{
-  unsigned long *n = ud;
-
-  fprintf(stderr, "# finding: %s %u: %s\n", e->segment_id, e->element, e->text);
-  (*n)++;
-  return 0;
-}
-
 static void assert_valid(const char *x12, size_t len)
 {
-  x12kit_lexer *lx;
-  x12kit_validator *v;
-  const x12kit_segment *seg;
-  unsigned long findings = 0;
-  int rc;
-
-  assert_int_equal(x12kit_lexer_new(&lx, NULL), X12KIT_OK);
-  assert_int_equal(x12kit_validator_new(&v, schema, NULL), X12KIT_OK);
-  x12kit_validator_set_callbacks(v, NULL, count_finding, NULL, &findings);
-  assert_int_equal(x12kit_lexer_feed(lx, x12, len), X12KIT_OK);
-  assert_int_equal(x12kit_lexer_finish(lx), X12KIT_OK);
-  while ((rc = x12kit_lexer_next(lx, &seg)) == X12KIT_OK)
-    assert_int_equal(x12kit_validator_segment(v, seg), X12KIT_OK);
-  assert_int_equal(rc, X12KIT_END);
-  assert_int_equal(x12kit_validator_finish(v), X12KIT_OK);
-  assert_int_equal(findings, 0);
-  assert_int_equal(x12kit_validator_error_count(v), 0);
-  x12kit_validator_free(v);
-  x12kit_lexer_free(lx);
+  tu_assert_valid(schema, x12, len);
 }
 
 /* Builds, checks that every |want| segment is there, validates, frees. */
@@ -715,7 +669,7 @@ static void expect_refused(const x12kit_278_request *r, const x12kit_schema *s,
 {
   x12kit_error err;
   x12kit_writer *w;
-  buf b = { NULL, 0 };
+  tu_buf b = { NULL, 0 };
 
   memset(&err, 0, sizeof err);
   if (x12kit_278_check(r, s, &err) != X12KIT_ERR_ARG)
@@ -728,7 +682,7 @@ static void expect_refused(const x12kit_278_request *r, const x12kit_schema *s,
   assert_string_equal(err.value, "");
 
   /* the writer gets nothing */
-  assert_int_equal(x12kit_writer_new(&w, to_buf, &b, NULL, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_writer_new(&w, tu_to_buf, &b, NULL, NULL), X12KIT_OK);
   assert_int_equal(x12kit_278_write(r, s, w, &err), X12KIT_ERR_ARG);
   assert_int_equal(x12kit_writer_flush(w), X12KIT_OK);
   x12kit_writer_free(w);
@@ -1032,7 +986,7 @@ static void test_envelope_like_270(void **state)
   x12kit_270_request e;
   x12kit_writer *w;
   x12kit_error err;
-  buf b = { NULL, 0 };
+  tu_buf b = { NULL, 0 };
   char *x278;
   size_t len;
 
@@ -1040,7 +994,7 @@ static void test_envelope_like_270(void **state)
   infusion_request(&f);
   e = inquiry_of(&f);
   x278 = build(&f.r, &len);
-  assert_int_equal(x12kit_writer_new(&w, to_buf, &b, NULL, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_writer_new(&w, tu_to_buf, &b, NULL, NULL), X12KIT_OK);
   assert_int_equal(x12kit_270_write(&e, schema, w, &err), X12KIT_OK);
   assert_int_equal(x12kit_writer_flush(w), X12KIT_OK);
   x12kit_writer_free(w);
@@ -1176,9 +1130,9 @@ static void test_allocation_failure(void **state)
     x12kit_mem mem = tu_alloc_mem(&a);
     x12kit_writer *w;
     x12kit_error err;
-    buf b = { NULL, 0 };
+    tu_buf b = { NULL, 0 };
 
-    assert_int_equal(x12kit_writer_new(&w, to_buf, &b, NULL, &mem), X12KIT_OK);
+    assert_int_equal(x12kit_writer_new(&w, tu_to_buf, &b, NULL, &mem), X12KIT_OK);
     rc = x12kit_278_write(&f.r, schema, w, &err);
     if (rc != X12KIT_OK) {
       assert_int_equal(rc, X12KIT_ERR_NOMEM);

@@ -46,34 +46,15 @@ static int teardown(void **state)
 
 /* ---- output to memory ---- */
 
-typedef struct buf {
-  char *p;
-  size_t len;
-} buf;
-
-static int to_buf(void *ud, const char *data, size_t len)
-{
-  buf *b = ud;
-  char *q = realloc(b->p, b->len + len + 1);
-
-  if (q == NULL)
-    return -1;
-  memcpy(q + b->len, data, len);
-  b->p = q;
-  b->len += len;
-  b->p[b->len] = '\0';
-  return 0;
-}
-
 /* Builds |r| into a malloc'd string; fails the test on an error. */
 static char *build(const x12kit_270_request *r, size_t *len)
 {
   x12kit_writer *w;
   x12kit_error err;
-  buf b = { NULL, 0 };
+  tu_buf b = { NULL, 0 };
   int rc;
 
-  assert_int_equal(x12kit_writer_new(&w, to_buf, &b, NULL, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_writer_new(&w, tu_to_buf, &b, NULL, NULL), X12KIT_OK);
   rc = x12kit_270_write(r, schema, w, &err);
   if (rc != X12KIT_OK)
     fail_msg("x12kit_270_write: %d %s", rc, err.text);
@@ -147,36 +128,9 @@ static void test_fixture_bytes(void **state)
 
 /* ---- validation of variants ---- */
 
-static int count_finding(void *ud, const x12kit_error *e)
-{
-  unsigned long *n = ud;
-
-  fprintf(stderr, "# finding: %s %u: %s\n", e->segment_id, e->element, e->text);
-  (*n)++;
-  return 0;
-}
-
 static void assert_valid(const char *x12, size_t len)
 {
-  x12kit_lexer *lx;
-  x12kit_validator *v;
-  const x12kit_segment *seg;
-  unsigned long findings = 0;
-  int rc;
-
-  assert_int_equal(x12kit_lexer_new(&lx, NULL), X12KIT_OK);
-  assert_int_equal(x12kit_validator_new(&v, schema, NULL), X12KIT_OK);
-  x12kit_validator_set_callbacks(v, NULL, count_finding, NULL, &findings);
-  assert_int_equal(x12kit_lexer_feed(lx, x12, len), X12KIT_OK);
-  assert_int_equal(x12kit_lexer_finish(lx), X12KIT_OK);
-  while ((rc = x12kit_lexer_next(lx, &seg)) == X12KIT_OK)
-    assert_int_equal(x12kit_validator_segment(v, seg), X12KIT_OK);
-  assert_int_equal(rc, X12KIT_END);
-  assert_int_equal(x12kit_validator_finish(v), X12KIT_OK);
-  assert_int_equal(findings, 0);
-  assert_int_equal(x12kit_validator_error_count(v), 0);
-  x12kit_validator_free(v);
-  x12kit_lexer_free(lx);
+  tu_assert_valid(schema, x12, len);
 }
 
 static void test_variants_validate(void **state)
@@ -261,7 +215,7 @@ static void expect_refused(const x12kit_270_request *r, const bad_case *c)
 {
   x12kit_error err;
   x12kit_writer *w;
-  buf b = { NULL, 0 };
+  tu_buf b = { NULL, 0 };
 
   memset(&err, 0, sizeof err);
   assert_int_equal(x12kit_270_check(r, schema, &err), X12KIT_ERR_ARG);
@@ -273,7 +227,7 @@ static void expect_refused(const x12kit_270_request *r, const bad_case *c)
   assert_string_equal(err.value, "");
 
   /* the writer gets nothing */
-  assert_int_equal(x12kit_writer_new(&w, to_buf, &b, NULL, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_writer_new(&w, tu_to_buf, &b, NULL, NULL), X12KIT_OK);
   assert_int_equal(x12kit_270_write(r, schema, w, &err), X12KIT_ERR_ARG);
   assert_int_equal(x12kit_writer_flush(w), X12KIT_OK);
   x12kit_writer_free(w);

@@ -42,34 +42,15 @@ static int teardown(void **state)
 
 /* ---- output to memory ---- */
 
-typedef struct buf {
-  char *p;
-  size_t len;
-} buf;
-
-static int to_buf(void *ud, const char *data, size_t len)
-{
-  buf *b = ud;
-  char *q = realloc(b->p, b->len + len + 1);
-
-  if (q == NULL)
-    return -1;
-  memcpy(q + b->len, data, len);
-  b->p = q;
-  b->len += len;
-  b->p[b->len] = '\0';
-  return 0;
-}
-
 /* Builds |r| into a malloc'd string; fails the test on an error. */
 static char *build271(const x12kit_271_response *r, size_t *len)
 {
   x12kit_writer *w;
   x12kit_error err;
-  buf b = { NULL, 0 };
+  tu_buf b = { NULL, 0 };
   int rc;
 
-  assert_int_equal(x12kit_writer_new(&w, to_buf, &b, NULL, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_writer_new(&w, tu_to_buf, &b, NULL, NULL), X12KIT_OK);
   rc = x12kit_271_response_write(r, schema, w, &err);
   if (rc != X12KIT_OK)
     fail_msg("x12kit_271_response_write: %d %s", rc, err.text);
@@ -83,10 +64,10 @@ static char *build278(const x12kit_278_reply *r, size_t *len)
 {
   x12kit_writer *w;
   x12kit_error err;
-  buf b = { NULL, 0 };
+  tu_buf b = { NULL, 0 };
   int rc;
 
-  assert_int_equal(x12kit_writer_new(&w, to_buf, &b, NULL, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_writer_new(&w, tu_to_buf, &b, NULL, NULL), X12KIT_OK);
   rc = x12kit_278_reply_write(r, schema, w, &err);
   if (rc != X12KIT_OK)
     fail_msg("x12kit_278_reply_write: %d %s", rc, err.text);
@@ -146,37 +127,9 @@ static size_t count(const char *hay, const char *needle)
 
 /* ---- validation ---- */
 
-static int count_finding(void *ud, const x12kit_error *e)
-{
-  unsigned long *n = ud;
-
-  fprintf(stderr, "# finding: %s %s %u: %s\n", e->loop_id, e->segment_id, e->element, e->text);
-  (*n)++;
-  return 0;
-}
-
 static void assert_valid(const char *x12, size_t len)
 {
-  x12kit_lexer *lx;
-  x12kit_validator *v;
-  const x12kit_segment *seg;
-  unsigned long findings = 0;
-  int rc;
-
-  assert_int_equal(x12kit_lexer_new(&lx, NULL), X12KIT_OK);
-  assert_int_equal(x12kit_validator_new(&v, schema, NULL), X12KIT_OK);
-  x12kit_validator_set_callbacks(v, NULL, count_finding, NULL, &findings);
-  assert_int_equal(x12kit_lexer_feed(lx, x12, len), X12KIT_OK);
-  assert_int_equal(x12kit_lexer_finish(lx), X12KIT_OK);
-  while ((rc = x12kit_lexer_next(lx, &seg)) == X12KIT_OK)
-    assert_int_equal(x12kit_validator_segment(v, seg), X12KIT_OK);
-  assert_int_equal(rc, X12KIT_END);
-  assert_int_equal(x12kit_validator_finish(v), X12KIT_OK);
-  if (findings != 0)
-    fail_msg("%lu findings in %s", findings, x12);
-  assert_int_equal(x12kit_validator_error_count(v), 0);
-  x12kit_validator_free(v);
-  x12kit_lexer_free(lx);
+  tu_assert_valid(schema, x12, len);
 }
 
 /* Validates and reads a built 271; the caller frees the handle. */
@@ -2405,12 +2358,12 @@ static void refused271(const x12kit_271_response *r, const bad_case *c)
 {
   x12kit_error err;
   x12kit_writer *w;
-  buf b = { NULL, 0 };
+  tu_buf b = { NULL, 0 };
 
   memset(&err, 0, sizeof err);
   expect_message(x12kit_271_response_check(r, schema, &err), &err, c);
   /* the writer gets nothing */
-  assert_int_equal(x12kit_writer_new(&w, to_buf, &b, NULL, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_writer_new(&w, tu_to_buf, &b, NULL, NULL), X12KIT_OK);
   assert_int_equal(x12kit_271_response_write(r, schema, w, &err), X12KIT_ERR_ARG);
   assert_int_equal(x12kit_writer_flush(w), X12KIT_OK);
   x12kit_writer_free(w);
@@ -2422,11 +2375,11 @@ static void refused278(const x12kit_278_reply *r, const bad_case *c)
 {
   x12kit_error err;
   x12kit_writer *w;
-  buf b = { NULL, 0 };
+  tu_buf b = { NULL, 0 };
 
   memset(&err, 0, sizeof err);
   expect_message(x12kit_278_reply_check(r, schema, &err), &err, c);
-  assert_int_equal(x12kit_writer_new(&w, to_buf, &b, NULL, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_writer_new(&w, tu_to_buf, &b, NULL, NULL), X12KIT_OK);
   assert_int_equal(x12kit_278_reply_write(r, schema, w, &err), X12KIT_ERR_ARG);
   assert_int_equal(x12kit_writer_flush(w), X12KIT_OK);
   x12kit_writer_free(w);
@@ -2927,9 +2880,9 @@ static void test_allocation_failure(void **state)
       x12kit_mem mem = tu_alloc_mem(&a);
       x12kit_writer *w;
       x12kit_error err;
-      buf b = { NULL, 0 };
+      tu_buf b = { NULL, 0 };
 
-      rc = x12kit_writer_new(&w, to_buf, &b, NULL, &mem);
+      rc = x12kit_writer_new(&w, tu_to_buf, &b, NULL, &mem);
       if (rc == X12KIT_OK) {
         rc = which == 0 ? x12kit_271_response_write(&f1.r, schema, w, &err)
                         : x12kit_278_reply_write(&f2.r, schema, w, &err);

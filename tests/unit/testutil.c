@@ -193,3 +193,50 @@ int tu_schema_teardown(void **state)
   tu_schema = NULL;
   return 0;
 }
+
+int tu_to_buf(void *ud, const char *data, size_t len)
+{
+  tu_buf *b = ud;
+  char *q = realloc(b->p, b->len + len + 1);
+
+  if (q == NULL)
+    return -1;
+  memcpy(q + b->len, data, len);
+  b->p = q;
+  b->len += len;
+  b->p[b->len] = '\0';
+  return 0;
+}
+
+static int count_finding(void *ud, const x12kit_error *e)
+{
+  unsigned long *n = ud;
+
+  fprintf(stderr, "# finding: %s %s %u: %s\n", e->loop_id, e->segment_id, e->element, e->text);
+  (*n)++;
+  return 0;
+}
+
+void tu_assert_valid(const x12kit_schema *schema, const char *x12, size_t len)
+{
+  x12kit_lexer *lx;
+  x12kit_validator *v;
+  const x12kit_segment *seg;
+  unsigned long findings = 0;
+  int rc;
+
+  assert_int_equal(x12kit_lexer_new(&lx, NULL), X12KIT_OK);
+  assert_int_equal(x12kit_validator_new(&v, schema, NULL), X12KIT_OK);
+  x12kit_validator_set_callbacks(v, NULL, count_finding, NULL, &findings);
+  assert_int_equal(x12kit_lexer_feed(lx, x12, len), X12KIT_OK);
+  assert_int_equal(x12kit_lexer_finish(lx), X12KIT_OK);
+  while ((rc = x12kit_lexer_next(lx, &seg)) == X12KIT_OK)
+    assert_int_equal(x12kit_validator_segment(v, seg), X12KIT_OK);
+  assert_int_equal(rc, X12KIT_END);
+  assert_int_equal(x12kit_validator_finish(v), X12KIT_OK);
+  if (findings != 0)
+    fail_msg("%lu findings in %s", findings, x12);
+  assert_int_equal(x12kit_validator_error_count(v), 0);
+  x12kit_validator_free(v);
+  x12kit_lexer_free(lx);
+}

@@ -63,4 +63,19 @@ typedef struct tu_alloc {
 /* Hooks that allocate through |a|. */
 x12kit_mem tu_alloc_mem(tu_alloc *a);
 
+/* Output collected in memory: |p| (malloc'd, NUL-terminated) holds |len| bytes. */
+typedef struct tu_buf {
+  char *p;
+  size_t len;
+} tu_buf;
+
+/* An x12kit_writer sink appending to the tu_buf |ud|; -1 when out of memory. */
+int tu_to_buf(void *ud, const char *data, size_t len);
+
+/*
+ * Lexes and validates |len| bytes of |x12| against |schema|; fails the
+ * test on any lexer or validator error or finding (each printed).
+ */
+void tu_assert_valid(const x12kit_schema *schema, const char *x12, size_t len);
+
 #endif
