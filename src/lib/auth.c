@@ -543,25 +543,8 @@ static void service(out *o, const x12kit_278_request *r, const x12kit_278_servic
 
 static void per(out *o, const x12kit_278_request *r)
 {
-  if (!given(r->contact_name) && !given(r->contact_phone) && !given(r->contact_fax) &&
-      !given(r->contact_email))
-    return;
-  x12kitp_out_begin(o, "PER");
-  el(o, "IC");
-  el(o, r->contact_name);
-  if (given(r->contact_phone)) {
-    el(o, "TE");
-    el(o, r->contact_phone);
-  }
-  if (given(r->contact_fax)) {
-    el(o, "FX");
-    el(o, r->contact_fax);
-  }
-  if (given(r->contact_email)) {
-    el(o, "EM");
-    el(o, r->contact_email);
-  }
-  x12kitp_out_end(o);
+  x12kitp_out_per(o, r->contact_name, r->contact_phone, NULL, r->contact_fax, r->contact_email,
+                  NULL);
 }
 
 int x12kit_278_write(const x12kit_278_request *r, const x12kit_schema *schema,

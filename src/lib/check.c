@@ -395,6 +395,12 @@ void x12kitp_out_component(x12kitp_out *o, const char *v)
     o->rc = x12kit_writer_component(o->w, v);
 }
 
+void x12kitp_out_repetition(x12kitp_out *o, const char *v)
+{
+  if (o->rc == X12KIT_OK)
+    o->rc = x12kit_writer_repetition(o->w, v);
+}
+
 void x12kitp_out_end(x12kitp_out *o)
 {
   if (o->rc == X12KIT_OK)
@@ -432,6 +438,34 @@ void x12kitp_out_nm1(x12kitp_out *o, const char *code, const char *org, const ch
     X12KITP_SEG(o, "NM1", code, "2", org, "", "", "", "", q, id);
   else
     X12KITP_SEG(o, "NM1", code, "1", last, first, "", "", "", q, id);
+}
+
+void x12kitp_out_per(x12kitp_out *o, const char *name, const char *phone, const char *ext,
+                     const char *fax, const char *email, const char *url)
+{
+  static const char *const qual[] = { "TE", "EX", "FX", "EM", "UR" };
+  const char *num[5];
+  size_t i;
+
+  num[0] = phone;
+  num[1] = ext;
+  num[2] = fax;
+  num[3] = email;
+  num[4] = url;
+  for (i = 0; i < 5 && !x12kitp_given(num[i]); i++)
+    ;
+  if (i == 5 && !x12kitp_given(name))
+    return;
+  x12kitp_out_begin(o, "PER");
+  x12kitp_out_element(o, "IC");
+  x12kitp_out_element(o, name);
+  for (i = 0; i < 5; i++) {
+    if (x12kitp_given(num[i])) {
+      x12kitp_out_element(o, qual[i]);
+      x12kitp_out_element(o, num[i]);
+    }
+  }
+  x12kitp_out_end(o);
 }
 
 void x12kitp_out_dmg(x12kitp_out *o, const char *dob, const char *gender)

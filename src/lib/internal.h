@@ -153,6 +153,7 @@ typedef struct x12kitp_out {
 void x12kitp_out_begin(x12kitp_out *o, const char *id);
 void x12kitp_out_element(x12kitp_out *o, const char *v);
 void x12kitp_out_component(x12kitp_out *o, const char *v);
+void x12kitp_out_repetition(x12kitp_out *o, const char *v);
 void x12kitp_out_end(x12kitp_out *o);
 /* One segment of |n| simple elements; NULL or "" is an empty element. */
 void x12kitp_out_segment(x12kitp_out *o, const char *id, const char *const *v, size_t n);
@@ -170,6 +171,10 @@ void x12kitp_out_hl(x12kitp_out *o, unsigned long id, unsigned long parent, cons
 void x12kitp_out_nm1(x12kitp_out *o, const char *code, const char *org, const char *last,
                      const char *first, const char *qualifier, const char *id);
 /* DMG*D8 of a checked YYYY-MM-DD date of birth and a gender; nothing without |dob|. */
+/* PER*IC*name then each given number with its qualifier (TE, EX, FX, EM, UR); nothing
+   when all are empty. */
+void x12kitp_out_per(x12kitp_out *o, const char *name, const char *phone, const char *ext,
+                     const char *fax, const char *email, const char *url);
 void x12kitp_out_dmg(x12kitp_out *o, const char *dob, const char *gender);
 /* A checked procedure as the next element: HC:code[:modifier...], then
    |description| (when given) in component 7. */

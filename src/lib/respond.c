@@ -156,12 +156,6 @@ static int check_phone(const char *s, const char *field, x12kit_error *err)
   return X12KIT_OK;
 }
 
-static int contact_given(const x12kit_respond_contact *k)
-{
-  return given(k->name) || given(k->phone) || given(k->extension) || given(k->fax) ||
-         given(k->email) || given(k->url);
-}
-
 /* A PER: a name and at most three numbers; |who| names the party ("payer "). */
 static int check_contact(const ctx *c, const x12kit_respond_contact *k, const char *who)
 {
@@ -1051,57 +1045,14 @@ int x12kit_278_reply_check(const x12kit_278_reply *r, const x12kit_schema *schem
 
 /* ---- writing ---- */
 
-typedef struct out {
-  x12kit_writer *w;
-  int rc;
-} out;
+typedef x12kitp_out out;
 
-static void begin(out *o, const char *id)
-{
-  if (o->rc == X12KIT_OK)
-    o->rc = x12kit_writer_begin(o->w, id);
-}
-
-static void el(out *o, const char *v)
-{
-  if (o->rc == X12KIT_OK)
-    o->rc = x12kit_writer_element(o->w, v);
-}
-
-static void comp(out *o, const char *v)
-{
-  if (o->rc == X12KIT_OK)
-    o->rc = x12kit_writer_component(o->w, v);
-}
-
-static void rep(out *o, const char *v)
-{
-  if (o->rc == X12KIT_OK)
-    o->rc = x12kit_writer_repetition(o->w, v);
-}
-
-static void end(out *o)
-{
-  if (o->rc == X12KIT_OK)
-    o->rc = x12kit_writer_end(o->w);
-}
-
-/* One segment of |n| simple elements; NULL or "" is an empty element. */
-static void seg(out *o, const char *id, const char *const *v, size_t n)
-{
-  size_t i;
-
-  begin(o, id);
-  for (i = 0; i < n; i++)
-    el(o, v[i]);
-  end(o);
-}
-
-#define SEG(o, id, ...)                                                                       \
-  do {                                                                                        \
-    const char *const seg_v_[] = { __VA_ARGS__ };                                             \
-    seg((o), (id), seg_v_, sizeof seg_v_ / sizeof seg_v_[0]);                                 \
-  } while (0)
+#define SEG X12KITP_SEG
+#define begin x12kitp_out_begin
+#define el x12kitp_out_element
+#define comp x12kitp_out_component
+#define rep x12kitp_out_repetition
+#define end x12kitp_out_end
 
 /* A checked date, YYYY-MM-DD or CCYYMMDD, as "CCYYMMDD". */
 static void d8(const char *s, char d[9])
@@ -1175,32 +1126,7 @@ static void aaa(out *o, const x12kit_respond_aaa *v, size_t n)
 
 static void per(out *o, const x12kit_respond_contact *k)
 {
-  if (!contact_given(k))
-    return;
-  begin(o, "PER");
-  el(o, "IC");
-  el(o, k->name);
-  if (given(k->phone)) {
-    el(o, "TE");
-    el(o, k->phone);
-  }
-  if (given(k->extension)) {
-    el(o, "EX");
-    el(o, k->extension);
-  }
-  if (given(k->fax)) {
-    el(o, "FX");
-    el(o, k->fax);
-  }
-  if (given(k->email)) {
-    el(o, "EM");
-    el(o, k->email);
-  }
-  if (given(k->url)) {
-    el(o, "UR");
-    el(o, k->url);
-  }
-  end(o);
+  x12kitp_out_per(o, k->name, k->phone, k->extension, k->fax, k->email, k->url);
 }
 
 /* NM1 of an organization (NM102 "2") or a person ("1"). */
