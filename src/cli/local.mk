@@ -16,6 +16,8 @@ src_cli_x12kit_SOURCES = \
 	src/cli/cmd_auth_explain.c \
 	src/cli/cmd_auth_status.c \
 	src/cli/cmd_send.c \
+	src/cli/connect.h \
+	src/cli/connect.c \
 	src/cli/serve.h \
 	src/cli/serve.c \
 	src/cli/serve_rules.c \
