@@ -16,5 +16,7 @@ nobase_include_HEADERS = \
 	include/x12kit/tracker.h \
 	include/x12kit/core.h \
 	include/x12kit/respond.h \
-	include/x12kit/client.h
+	include/x12kit/client.h \
+	include/x12kit/convert.h \
+	include/x12kit/appeal.h
 nodist_nobase_include_HEADERS = include/x12kit/version.h

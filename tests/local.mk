@@ -22,7 +22,8 @@ check_PROGRAMS += tests/unit/test_lexer tests/unit/test_envelope tests/unit/test
 	tests/unit/test_schema tests/unit/test_validate tests/unit/test_ack \
 	tests/unit/test_eligibility tests/unit/test_coverage tests/unit/test_estimate \
 	tests/unit/test_auth tests/unit/test_auth_response tests/unit/test_tracker \
-	tests/unit/test_core tests/unit/test_respond tests/unit/test_client
+	tests/unit/test_core tests/unit/test_respond tests/unit/test_client \
+	tests/unit/test_convert tests/unit/test_appeal
 tests_unit_test_lexer_SOURCES = tests/unit/test_lexer.c $(UNIT_COMMON)
 tests_unit_test_lexer_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_lexer_LDADD = $(UNIT_LDADD)
@@ -68,6 +69,12 @@ tests_unit_test_respond_LDADD = $(UNIT_LDADD)
 tests_unit_test_client_SOURCES = tests/unit/test_client.c $(UNIT_COMMON)
 tests_unit_test_client_CFLAGS = $(UNIT_CFLAGS) $(OPENSSL_CFLAGS)
 tests_unit_test_client_LDADD = $(UNIT_LDADD) $(OPENSSL_LIBS)
+tests_unit_test_convert_SOURCES = tests/unit/test_convert.c $(UNIT_COMMON)
+tests_unit_test_convert_CFLAGS = $(UNIT_CFLAGS) $(LIBXML2_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_convert_LDADD = $(UNIT_LDADD) $(LIBXML2_LIBS) $(JANSSON_LIBS)
+tests_unit_test_appeal_SOURCES = tests/unit/test_appeal.c $(UNIT_COMMON)
+tests_unit_test_appeal_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_appeal_LDADD = $(UNIT_LDADD)
 
 TESTS += \
 	tests/unit/test_lexer \
@@ -85,6 +92,8 @@ TESTS += \
 	tests/unit/test_core \
 	tests/unit/test_respond \
 	tests/unit/test_client \
+	tests/unit/test_convert \
+	tests/unit/test_appeal \
 	tests/cli/test_cli.sh \
 	tests/cli/test_validate.sh \
 	tests/cli/test_codes.sh \
@@ -94,5 +103,9 @@ TESTS += \
 	tests/cli/test_auth_explain.sh \
 	tests/cli/test_auth_status.sh \
 	tests/cli/test_connect.sh \
+	tests/cli/test_check.sh \
+	tests/cli/test_batch.sh \
+	tests/cli/test_convert.sh \
+	tests/cli/test_appeal.sh \
 	tests/check_exports.sh
-EXTRA_DIST += tests/cli/common.sh tests/cli/test_cli.sh tests/cli/test_validate.sh tests/cli/test_codes.sh tests/cli/test_eligibility.sh tests/cli/test_coverage.sh tests/cli/test_auth.sh tests/cli/test_auth_explain.sh tests/cli/test_auth_status.sh tests/cli/test_connect.sh tests/check_exports.sh tests/tap.sh
+EXTRA_DIST += tests/cli/common.sh tests/cli/test_cli.sh tests/cli/test_validate.sh tests/cli/test_codes.sh tests/cli/test_eligibility.sh tests/cli/test_coverage.sh tests/cli/test_auth.sh tests/cli/test_auth_explain.sh tests/cli/test_auth_status.sh tests/cli/test_connect.sh tests/cli/test_check.sh tests/cli/test_batch.sh tests/cli/test_convert.sh tests/cli/test_appeal.sh tests/check_exports.sh tests/tap.sh

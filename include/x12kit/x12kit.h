@@ -30,6 +30,8 @@
 #include <x12kit/core.h>
 #include <x12kit/respond.h>
 #include <x12kit/client.h>
+#include <x12kit/convert.h>
+#include <x12kit/appeal.h>
 
 #ifdef __cplusplus
 extern "C" {

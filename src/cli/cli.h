@@ -4,6 +4,7 @@
 #ifndef X12KIT_CLI_H
 #define X12KIT_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 #include <x12kit/x12kit.h>
 
@@ -41,6 +42,12 @@ int cmd_auth_explain(int argc, char **argv);
 int cmd_auth_status(int argc, char **argv);
 int cmd_auth_track(int argc, char **argv);
 int cmd_send(int argc, char **argv);
+int cmd_eligibility_check(int argc, char **argv);
+int cmd_auth_submit(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+/* auth appeal, revise, extend, cancel, checklist: argv[0] names which */
+int cmd_auth_appeal(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 /* The input of a command: a file, or standard input for "-". */
@@ -202,7 +209,44 @@ typedef struct cli_builder {
  */
 int cli_build(const cli_builder *b, int argc, char **argv);
 
-/* A writer to standard output, segments ending with a newline; NULL after "out of memory". */
+/*
+ * What a command that builds and then sends the request (eligibility
+ * check, auth submit) adds to a builder's run: options of its own, its
+ * usage and help, and memory instead of standard output for the X12.
+ */
+typedef struct cli_build_hook {
+  /* getopt_long entries of its options; values CLI_HOOK_OPT_BASE and up */
+  const struct option *options;
+  size_t noptions;
+  /* One of |options| with its argument: -1 to go on, or an exit status after a message. */
+  int (*option)(void *user_data, int ch, const char *arg);
+  /* A builder key given as an option, |arg| NULL for a flag, before the builder takes it; or NULL. */
+  void (*key)(void *user_data, const char *name, const char *arg);
+  /* Once the options are read and before the request is checked and
+     built (no counter number is taken yet): -1 to go on, or an exit
+     status after a message.  Or NULL. */
+  int (*ready)(void *user_data);
+  const char *usage, *help;  /* for --help and cli_build's usage errors */
+  void *user_data;
+  /* Set by the run: --schemas DIR (or NULL), and the X12 the builder
+     wrote (free it) when the run returned CLI_OK with a request built;
+     NULL after --help. */
+  const char *schemas;
+  char *out;
+  size_t out_len;
+} cli_build_hook;
+
+/* The lowest getopt value of a hook's options: above every builder key's. */
+#define CLI_HOOK_OPT_BASE 2000
+
+/* cli_build with |hook| (NULL: as cli_build). */
+int cli_build_with(const cli_builder *b, cli_build_hook *hook, int argc, char **argv);
+
+/*
+ * A writer for a builder's output, segments ending with a newline:
+ * standard output, or memory during a hooked build.  NULL after "out of
+ * memory".
+ */
 x12kit_writer *cli_stdout_writer(void);
 
 /*
@@ -214,5 +258,70 @@ int cli_stdout_done(x12kit_writer *w, int rc);
 
 /* Prints "x12kit: " and err->text; CLI_INVALID for X12KIT_ERR_ARG, else CLI_INTERNAL. */
 int cli_refused(const x12kit_error *err);
+
+/* The eligibility builder (cmd_eligibility.c), for eligibility check. */
+extern const cli_builder cli_eligibility_builder;
+/* The 278 request builder (auth build), in cmd_auth.c. */
+extern const cli_builder cli_auth_builder;
+
+/* ---- explaining an answer held in memory: eligibility check, auth submit ---- */
+
+/*
+ * Reads |len| bytes at |buf| with |lx| as cli_lex reads a file: the
+ * same statuses and messages, |name| naming the input.
+ */
+int cli_lex_buffer(const char *name, const char *buf, size_t len, x12kit_lexer *lx,
+                   cli_segment_fn fn, void *user_data);
+
+#define CLI_MAX_QUESTIONS 99
+
+/* What eligibility explain and estimate are asked (cmd_coverage.c). */
+typedef struct cli_271_opts {
+  const char *cpt[CLI_MAX_QUESTIONS];
+  size_t ncpt;
+  const char *stc[CLI_MAX_QUESTIONS];
+  size_t nstc;
+  int json;
+  int show_data;
+  const char *schemas;
+  const char *path;
+  /* the estimate: none while sessions is 0 */
+  unsigned long sessions;
+  long long charge;          /* cents */
+  long long allowed;         /* cents, -1 when not given */
+  x12kit_network network;
+  unsigned long patient;     /* 1-based, 0 when not given */
+} cli_271_opts;
+
+/* Empty questions, no estimate, in network. */
+void cli_271_opts_init(cli_271_opts *o);
+
+/*
+ * An estimate option (|name| "sessions", "charge", "allowed", "network"
+ * or "patient") with |arg|, as x12kit estimate reads it: -1 to go on,
+ * or CLI_USAGE after a message and |usage|.
+ */
+int cli_271_estimate_option(cli_271_opts *o, const char *name, const char *arg,
+                            const char *usage);
+
+/*
+ * Explains the 271 at |buf| as eligibility explain does (|name| stands
+ * for the file), then, when o->sessions is set, the estimate for
+ * o->cpt[0] as x12kit estimate does (text after the explanation; with
+ * JSON an "estimate" member).  Returns the exit status of explain.
+ */
+int cli_271_explain(const cli_271_opts *o, const char *name, const char *buf, size_t len);
+
+/* Explains the 278 response at |buf| as auth explain does; its exit status. */
+int cli_278_explain(const char *name, const char *buf, size_t len, int json, int show_data,
+                    const char *schemas);
+
+/*
+ * Explains the 999 or TA1 at |buf| as x12kit explain does, on |out|.
+ * CLI_OK, or after a message: CLI_INVALID (not an acknowledgment),
+ * CLI_IO, CLI_INTERNAL.
+ */
+int cli_ack_explain(const char *name, const char *buf, size_t len, const char *schemas,
+                    FILE *out);
 
 #endif /* X12KIT_CLI_H */

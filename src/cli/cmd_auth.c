@@ -38,7 +38,8 @@ static const char auth_usage[] =
   "         [--rendering-npi NPI (--rendering-last NAME | --rendering-name NAME) ...]\n"
   "         [--control N | --counter FILE] [--reference REF] [--created YYYY-MM-DDTHH:MM]\n"
   "         [--test|--production] [--schemas DIR]\n"
-  "       " CLI_NAME " auth explain|status|track ... (see their --help)";
+  "       " CLI_NAME " auth submit|explain|status|track ... (see their --help)\n"
+  "       " CLI_NAME " auth appeal|revise|extend|cancel|checklist ... (see their --help)";
 
 static const char auth_help[] =
   "Subcommands:\n"
@@ -587,14 +588,14 @@ static void override(request *file, const request *cli)
     file->top[K_CPT_DESC].set = 0;
 }
 
-static const cli_builder auth_builder = {
+const cli_builder cli_auth_builder = {
   auth_keys, NKEYS, auth_usage, auth_help, usage_error, take_option, NULL, override, write_278,
 };
 
 /* auth build: the shared builder with the 278's keys, checks and writer. */
 static int build(int argc, char **argv)
 {
-  return cli_build(&auth_builder, argc, argv);
+  return cli_build(&cli_auth_builder, argc, argv);
 }
 
 /* Hands "x12kit auth SUB ..." to |fn| as "x12kit auth ..." with SUB removed. */
@@ -607,7 +608,8 @@ static int hand_over(int (*fn)(int, char **), int argc, char **argv)
 int cmd_auth(int argc, char **argv)
 {
   if (argc < 2)
-    return usage_error("missing subcommand (build, explain, status or track)");
+    return usage_error("missing subcommand (build, submit, explain, status, track, appeal, revise,\n"
+                       "extend, cancel or checklist)");
   if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
     printf("%s\n\n%s", auth_usage, auth_help);
     return CLI_OK;
@@ -620,5 +622,13 @@ int cmd_auth(int argc, char **argv)
     return hand_over(cmd_auth_status, argc, argv);
   if (strcmp(argv[1], "track") == 0)
     return hand_over(cmd_auth_track, argc, argv);
-  return usage_error("unknown subcommand (try build, explain, status or track)");
+  if (strcmp(argv[1], "submit") == 0)
+    return hand_over(cmd_auth_submit, argc, argv);
+  /* These see their own name in argv[0]: "appeal", "revise", ... */
+  if (strcmp(argv[1], "appeal") == 0 || strcmp(argv[1], "revise") == 0 ||
+      strcmp(argv[1], "extend") == 0 || strcmp(argv[1], "cancel") == 0 ||
+      strcmp(argv[1], "checklist") == 0)
+    return cmd_auth_appeal(argc - 1, argv + 1);
+  return usage_error("unknown subcommand (try build, submit, explain, status, track, appeal,\n"
+                     "revise, extend, cancel or checklist)");
 }

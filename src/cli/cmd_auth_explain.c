@@ -114,24 +114,36 @@ static int read_options(int argc, char **argv, opts *o)
   return -1;
 }
 
-/* Loads the maps and reads the 278; prints why on failure. */
-static int load(const opts *o, doc *d)
+/* Loads the maps and reads the 278 at |buf|, which |name| stands for; prints why on failure. */
+static int load_buffer(const opts *o, doc *d, const char *name, const char *buf, size_t len)
 {
   x12kit_error err;
+  int rc;
+
+  memset(d, 0, sizeof *d);
+  d->name = name;
+  rc = cli_load_schema(o->schemas, &d->schema);
+  if (rc)
+    return rc;
+  rc = x12kit_278_response_read(&d->r, d->schema, buf, len, NULL, &err);
+  return rc ? cli_read_failed(rc, d->name, &err) : CLI_OK;
+}
+
+/* The same, from the file o->path. */
+static int load(const opts *o, doc *d)
+{
+  const char *name = o->path;
   char *buf = NULL;
   size_t len = 0;
   int rc;
 
   memset(d, 0, sizeof *d);
-  rc = cli_load_schema(o->schemas, &d->schema);
+  rc = cli_read_file(o->path, MAX_278_BYTES, &name, &buf, &len);
   if (rc)
     return rc;
-  rc = cli_read_file(o->path, MAX_278_BYTES, &d->name, &buf, &len);
-  if (rc)
-    return rc;
-  rc = x12kit_278_response_read(&d->r, d->schema, buf, len, NULL, &err);
+  rc = load_buffer(o, d, name, buf, len);
   free(buf);
-  return rc ? cli_read_failed(rc, d->name, &err) : CLI_OK;
+  return rc;
 }
 
 static void unload(doc *d)
@@ -1025,6 +1037,24 @@ int cmd_auth_explain(int argc, char **argv)
   if (rc >= 0)
     return rc;
   rc = load(&o, &d);
+  if (rc == CLI_OK)
+    rc = o.json ? explain_json(&d, &o) : explain_text(&d, &o);
+  unload(&d);
+  return rc;
+}
+
+int cli_278_explain(const char *name, const char *buf, size_t len, int json, int show_data,
+                    const char *schemas)
+{
+  opts o;
+  doc d;
+  int rc;
+
+  memset(&o, 0, sizeof o);
+  o.json = json;
+  o.show_data = show_data;
+  o.schemas = schemas;
+  rc = load_buffer(&o, &d, name, buf, len);
   if (rc == CLI_OK)
     rc = o.json ? explain_json(&d, &o) : explain_text(&d, &o);
   unload(&d);

@@ -16,7 +16,7 @@
 #include "json.h"
 
 #define MAX_271_BYTES (64u * 1024u * 1024u)
-#define MAX_QUESTIONS 99
+#define MAX_QUESTIONS CLI_MAX_QUESTIONS
 
 static const char explain_usage[] =
   "Usage: " CLI_NAME " eligibility explain [--cpt CODE]... [--service-type STC]...\n"
@@ -91,21 +91,7 @@ enum {
   OPT_ALLOWED, OPT_NETWORK, OPT_PATIENT
 };
 
-typedef struct opts {
-  const char *cpt[MAX_QUESTIONS];
-  size_t ncpt;
-  const char *stc[MAX_QUESTIONS];
-  size_t nstc;
-  int json;
-  int show_data;
-  const char *schemas;
-  const char *path;
-  unsigned long sessions;
-  long long charge;
-  long long allowed;
-  x12kit_network network;
-  unsigned long patient;
-} opts;
+typedef cli_271_opts opts;
 
 typedef struct doc {
   x12kit_schema *schema;
@@ -172,6 +158,41 @@ static int code_ok(const char *s)
   return 1;
 }
 
+void cli_271_opts_init(cli_271_opts *o)
+{
+  memset(o, 0, sizeof *o);
+  o->allowed = -1;
+  o->network = X12KIT_NETWORK_IN;
+}
+
+int cli_271_estimate_option(cli_271_opts *o, const char *name, const char *arg,
+                            const char *usage)
+{
+  if (strcmp(name, "sessions") == 0) {
+    if (parse_count(arg, 1000, &o->sessions))
+      return cli_usage_error(usage, "--sessions takes a number from 1 to 1000");
+  } else if (strcmp(name, "charge") == 0) {
+    if (parse_money(arg, &o->charge) || o->charge <= 0)
+      return cli_usage_error(usage, "--charge takes a dollar amount above zero, such as 650.00");
+  } else if (strcmp(name, "allowed") == 0) {
+    if (parse_money(arg, &o->allowed))
+      return cli_usage_error(usage, "--allowed takes a dollar amount, such as 480.00");
+  } else if (strcmp(name, "network") == 0) {
+    if (strcmp(arg, "in") == 0)
+      o->network = X12KIT_NETWORK_IN;
+    else if (strcmp(arg, "out") == 0)
+      o->network = X12KIT_NETWORK_OUT;
+    else
+      return cli_usage_error(usage, "--network takes in or out");
+  } else if (strcmp(name, "patient") == 0) {
+    if (parse_count(arg, 100000, &o->patient))
+      return cli_usage_error(usage, "--patient takes a patient number, 1 for the first");
+  } else {
+    return cli_usage_error(usage, "unknown option");
+  }
+  return -1;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int read_options(int argc, char **argv, int estimate, opts *o)
 {
@@ -190,14 +211,12 @@ static int read_options(int argc, char **argv, int estimate, opts *o)
     { NULL, 0, NULL, 0 }
   };
   const char *usage = estimate ? estimate_usage : explain_usage;
-  int c;
+  int c, rc, idx = 0;
 
-  memset(o, 0, sizeof *o);
-  o->allowed = -1;
-  o->network = X12KIT_NETWORK_IN;
+  cli_271_opts_init(o);
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "+h", longopts, &idx)) != -1) {
     if (!estimate && c >= OPT_SESSIONS)
       return cli_usage_error(usage, "unknown option for eligibility explain");
     if (estimate && c == OPT_SHOW_DATA)
@@ -230,28 +249,12 @@ static int read_options(int argc, char **argv, int estimate, opts *o)
       o->schemas = optarg;
       break;
     case OPT_SESSIONS:
-      if (parse_count(optarg, 1000, &o->sessions))
-        return cli_usage_error(usage, "--sessions takes a number from 1 to 1000");
-      break;
     case OPT_CHARGE:
-      if (parse_money(optarg, &o->charge) || o->charge <= 0)
-        return cli_usage_error(usage, "--charge takes a dollar amount above zero, such as 650.00");
-      break;
     case OPT_ALLOWED:
-      if (parse_money(optarg, &o->allowed))
-        return cli_usage_error(usage, "--allowed takes a dollar amount, such as 480.00");
-      break;
     case OPT_NETWORK:
-      if (strcmp(optarg, "in") == 0)
-        o->network = X12KIT_NETWORK_IN;
-      else if (strcmp(optarg, "out") == 0)
-        o->network = X12KIT_NETWORK_OUT;
-      else
-        return cli_usage_error(usage, "--network takes in or out");
-      break;
     case OPT_PATIENT:
-      if (parse_count(optarg, 100000, &o->patient))
-        return cli_usage_error(usage, "--patient takes a patient number, 1 for the first");
+      if ((rc = cli_271_estimate_option(o, longopts[idx].name, optarg, usage)) >= 0)
+        return rc;
       break;
     default:
       return cli_usage_error(usage, optopt ? "unknown or incomplete option" : "unknown option");
@@ -274,24 +277,36 @@ static int read_options(int argc, char **argv, int estimate, opts *o)
   return -1;
 }
 
-/* Loads the maps and reads the 271; prints why on failure. */
-static int load(const opts *o, doc *d)
+/* Loads the maps and reads the 271 at |buf|, which |name| stands for; prints why on failure. */
+static int load_buffer(const opts *o, doc *d, const char *name, const char *buf, size_t len)
 {
   x12kit_error err;
+  int rc;
+
+  memset(d, 0, sizeof *d);
+  d->name = name;
+  rc = cli_load_schema(o->schemas, &d->schema);
+  if (rc)
+    return rc;
+  rc = x12kit_271_read(&d->r, d->schema, buf, len, NULL, &err);
+  return rc ? cli_read_failed(rc, d->name, &err) : CLI_OK;
+}
+
+/* The same, from the file o->path. */
+static int load(const opts *o, doc *d)
+{
+  const char *name = o->path;
   char *buf = NULL;
   size_t len = 0;
   int rc;
 
   memset(d, 0, sizeof *d);
-  rc = cli_load_schema(o->schemas, &d->schema);
+  rc = cli_read_file(o->path, MAX_271_BYTES, &name, &buf, &len);
   if (rc)
     return rc;
-  rc = cli_read_file(o->path, MAX_271_BYTES, &d->name, &buf, &len);
-  if (rc)
-    return rc;
-  rc = x12kit_271_read(&d->r, d->schema, buf, len, NULL, &err);
+  rc = load_buffer(o, d, name, buf, len);
   free(buf);
-  return rc ? cli_read_failed(rc, d->name, &err) : CLI_OK;
+  return rc;
 }
 
 static void unload(doc *d)
@@ -986,6 +1001,8 @@ static json_t *jcoverage(const doc *d, const opts *o, const char *cpt, const x12
   return j;
 }
 
+static int estimate_run(const doc *d, const opts *o, json_t **json);
+
 static int explain_json(const doc *d, const opts *o)
 {
   json_t *root = json_object(), *patients = json_array();
@@ -1067,7 +1084,18 @@ static int explain_json(const doc *d, const opts *o)
     cli_jpush(patients, jp);
   }
   cli_jset(root, "patients", patients);
-  rc = rc == CLI_OK ? cli_json_print(root) : cli_nomem();
+  if (rc != CLI_OK)
+    rc = cli_nomem();
+  else if (o->sessions) {
+    json_t *est = NULL;
+    /* null when there is no estimate: the reason went to standard error */
+    if (estimate_run(d, o, &est) == CLI_INTERNAL)
+      rc = CLI_INTERNAL;
+    else
+      cli_jset(root, "estimate", est ? est : json_null());
+  }
+  if (rc == CLI_OK)
+    rc = cli_json_print(root);
   json_decref(root);
   if (rc == CLI_OK && rejected)
     rc = CLI_REJECTED;
@@ -1085,6 +1113,32 @@ int cmd_eligibility_explain(int argc, char **argv)
   rc = load(&o, &d);
   if (rc == CLI_OK)
     rc = o.json ? explain_json(&d, &o) : explain_text(&d, &o);
+  unload(&d);
+  return rc;
+}
+
+int cli_271_explain(const cli_271_opts *o, const char *name, const char *buf, size_t len)
+{
+  doc d;
+  int rc = load_buffer(o, &d, name, buf, len);
+
+  if (rc == CLI_OK && o->json)
+    rc = explain_json(&d, o);
+  else if (rc == CLI_OK) {
+    rc = explain_text(&d, o);
+    if ((rc == CLI_OK || rc == CLI_REJECTED) && o->sessions) {
+      int est;
+      printf("\n");
+      est = estimate_run(&d, o, NULL);
+      /*
+       * explain's status stands; the estimate's own failure only when
+       * explain had none, and not as a usage error: the request was sent
+       * (the message says why there is no estimate)
+       */
+      if (rc == CLI_OK && est != CLI_OK && est != CLI_USAGE)
+        rc = est;
+    }
+  }
   unload(&d);
   return rc;
 }
@@ -1127,6 +1181,45 @@ static void print_row(const char *label, const x12kit_estimate_session *s)
   printf("\n");
 }
 
+/* The estimate as a JSON object; NULL when out of memory. */
+static json_t *estimate_json(const doc *d, const opts *o, const x12kit_coverage *c,
+                             const x12kit_estimate *e, size_t patient)
+{
+  size_t n = x12kit_estimate_session_count(e), i, k;
+  size_t na = x12kit_estimate_assumption_count(e);
+  const x12kit_estimate_session *t = x12kit_estimate_total(e);
+  json_t *root = json_object(), *a = json_array(), *as = json_array();
+
+  cli_jset(root, "input", cli_jstr(d->name));
+  cli_jset(root, "patient", json_integer((json_int_t)patient));
+  cli_jset(root, "procedure", cli_jstr(o->cpt[0]));
+  cli_jset(root, "network", cli_jstr(o->network == X12KIT_NETWORK_OUT ? "out" : "in"));
+  cli_jset(root, "sessions", json_integer((json_int_t)n));
+  cli_jset(root, "charge_cents", json_integer(o->charge));
+  cli_jset(root, "allowed_cents", o->allowed >= 0 ? json_integer(o->allowed) : json_null());
+  cli_jset(root, "covered", janswer(c->covered, &c->covered_source));
+  cli_jset(root, "prior_auth", janswer(c->auth, &c->auth_source));
+  for (i = 0; i < n; i++) {
+    const x12kit_estimate_session *s = x12kit_estimate_session_at(e, i);
+    json_t *row = json_object();
+    cli_jset(row, "session", json_integer((json_int_t)(i + 1)));
+    for (k = 0; k < 8; k++)
+      cli_jset(row, col_names[k], json_integer(col(s, k)));
+    cli_jpush(a, row);
+  }
+  cli_jset(root, "per_session", a);
+  {
+    json_t *row = json_object();
+    for (k = 0; k < 8; k++)
+      cli_jset(row, col_names[k], json_integer(col(t, k)));
+    cli_jset(root, "total", row);
+  }
+  for (i = 0; i < na; i++)
+    cli_jpush(as, cli_jstr(x12kit_estimate_assumption(e, i)));
+  cli_jset(root, "assumptions", as);
+  return root;
+}
+
 static int estimate_out(const doc *d, const opts *o, const x12kit_coverage *c,
                         const x12kit_estimate *e, size_t patient)
 {
@@ -1137,38 +1230,8 @@ static int estimate_out(const doc *d, const opts *o, const x12kit_coverage *c,
   char b1[48], b2[48];
 
   if (o->json) {
-    json_t *root = json_object(), *a = json_array(), *as = json_array();
-    size_t k;
-    int rc = CLI_OK;
-
-    cli_jset(root, "input", cli_jstr(d->name));
-    cli_jset(root, "patient", json_integer((json_int_t)patient));
-    cli_jset(root, "procedure", cli_jstr(o->cpt[0]));
-    cli_jset(root, "network", cli_jstr(o->network == X12KIT_NETWORK_OUT ? "out" : "in"));
-    cli_jset(root, "sessions", json_integer((json_int_t)n));
-    cli_jset(root, "charge_cents", json_integer(o->charge));
-    cli_jset(root, "allowed_cents", o->allowed >= 0 ? json_integer(o->allowed) : json_null());
-    cli_jset(root, "covered", janswer(c->covered, &c->covered_source));
-    cli_jset(root, "prior_auth", janswer(c->auth, &c->auth_source));
-    for (i = 0; i < n; i++) {
-      const x12kit_estimate_session *s = x12kit_estimate_session_at(e, i);
-      json_t *row = json_object();
-      cli_jset(row, "session", json_integer((json_int_t)(i + 1)));
-      for (k = 0; k < 8; k++)
-        cli_jset(row, col_names[k], json_integer(col(s, k)));
-      cli_jpush(a, row);
-    }
-    cli_jset(root, "per_session", a);
-    {
-      json_t *row = json_object();
-      for (k = 0; k < 8; k++)
-        cli_jset(row, col_names[k], json_integer(col(t, k)));
-      cli_jset(root, "total", row);
-    }
-    for (i = 0; i < na; i++)
-      cli_jpush(as, cli_jstr(x12kit_estimate_assumption(e, i)));
-    cli_jset(root, "assumptions", as);
-    rc = cli_json_print(root);
+    json_t *root = estimate_json(d, o, c, e, patient);
+    int rc = cli_json_print(root);
     json_decref(root);
     if (rc != CLI_OK)
       return rc;
@@ -1209,10 +1272,13 @@ static int estimate_out(const doc *d, const opts *o, const x12kit_coverage *c,
   return CLI_OK;
 }
 
-int cmd_estimate(int argc, char **argv)
+/*
+ * The estimate for o->cpt[0] from the 271 of |d|: printed (text or
+ * JSON as o->json says) when |json| is NULL, else stored in *json.
+ * Returns the exit status of x12kit estimate.
+ */
+static int estimate_run(const doc *d, const opts *o, json_t **json)
 {
-  opts o;
-  doc d;
   const x12kit_271_patient *p;
   x12kit_coverage_query q;
   x12kit_coverage c;
@@ -1220,33 +1286,25 @@ int cmd_estimate(int argc, char **argv)
   x12kit_estimate *e = NULL;
   x12kit_error err;
   size_t np, idx, j;
-  int rc = read_options(argc, argv, 1, &o);
+  int rc;
 
-  if (rc >= 0)
-    return rc;
-  rc = load(&o, &d);
-  if (rc != CLI_OK)
-    goto out;
-  np = x12kit_271_patient_count(d.r);
+  np = x12kit_271_patient_count(d->r);
   if (np == 0) {
-    fprintf(stderr, "%s: %s answers for no patient\n", CLI_NAME, d.name);
-    rc = CLI_INVALID;
-    goto out;
+    fprintf(stderr, "%s: %s answers for no patient\n", CLI_NAME, d->name);
+    return CLI_INVALID;
   }
-  if (o.patient == 0 && np > 1) {
+  if (o->patient == 0 && np > 1) {
     fprintf(stderr, "%s: %s answers for %zu patients; choose one with --patient N\n", CLI_NAME,
-            d.name, np);
-    rc = CLI_USAGE;
-    goto out;
+            d->name, np);
+    return CLI_USAGE;
   }
-  idx = o.patient ? o.patient - 1 : 0;
+  idx = o->patient ? o->patient - 1 : 0;
   if (idx >= np) {
     fprintf(stderr, "%s: %s answers for %zu patient%s; there is no patient %lu\n", CLI_NAME,
-            d.name, np, cli_plural(np), o.patient);
-    rc = CLI_USAGE;
-    goto out;
+            d->name, np, cli_plural(np), o->patient);
+    return CLI_USAGE;
   }
-  p = x12kit_271_patient_at(d.r, idx);
+  p = x12kit_271_patient_at(d->r, idx);
   if (p->nrejections || !*p->loop) {
     fprintf(stderr, "%s: the payer rejected the inquiry for patient %zu; no estimate\n", CLI_NAME,
             idx + 1);
@@ -1254,17 +1312,14 @@ int cmd_estimate(int argc, char **argv)
       fprintf(stderr, "  loop %s: %s. %s\n", p->rejections[j].loop,
               *p->rejections[j].reason_text ? p->rejections[j].reason_text : "rejected",
               p->rejections[j].advice);
-    rc = CLI_REJECTED;
-    goto out;
+    return CLI_REJECTED;
   }
   memset(&q, 0, sizeof q);
-  q.procedure = o.cpt[0];
-  q.service_types = o.stc;
-  q.nservice_types = o.nstc;
-  if (x12kit_271_coverage(p, &q, &c) != X12KIT_OK) {
-    rc = cli_nomem();
-    goto out;
-  }
+  q.procedure = o->cpt[0];
+  q.service_types = o->stc;
+  q.nservice_types = o->nstc;
+  if (x12kit_271_coverage(p, &q, &c) != X12KIT_OK)
+    return cli_nomem();
   if (c.nrejections) {
     fprintf(stderr, "%s: the payer could not answer for this procedure; no estimate\n",
             CLI_NAME);
@@ -1272,27 +1327,41 @@ int cmd_estimate(int argc, char **argv)
       fprintf(stderr, "  loop %s: %s. %s\n", c.rejections[j].loop,
               *c.rejections[j].reason_text ? c.rejections[j].reason_text : "rejected",
               c.rejections[j].advice);
-    rc = CLI_REJECTED;
-    goto out;
+    return CLI_REJECTED;
   }
   memset(&in, 0, sizeof in);
-  in.sessions = (unsigned)o.sessions;
-  in.charge_cents = o.charge;
-  in.allowed_cents = o.allowed;
-  in.network = o.network;
+  in.sessions = (unsigned)o->sessions;
+  in.charge_cents = o->charge;
+  in.allowed_cents = o->allowed;
+  in.network = o->network;
   rc = x12kit_estimate_compute(&e, &c, &in, NULL, &err);
-  if (rc == X12KIT_ERR_NOMEM) {
-    rc = cli_nomem();
-    goto out;
-  }
+  if (rc == X12KIT_ERR_NOMEM)
+    return cli_nomem();
   if (rc) {
     fprintf(stderr, "%s: %s\n", CLI_NAME, err.text);
-    rc = CLI_USAGE;
-    goto out;
+    return CLI_USAGE;
   }
-  rc = estimate_out(&d, &o, &c, e, idx + 1);
-out:
+  if (json) {
+    *json = estimate_json(d, o, &c, e, idx + 1);
+    rc = *json ? CLI_OK : cli_nomem();
+  } else {
+    rc = estimate_out(d, o, &c, e, idx + 1);
+  }
   x12kit_estimate_free(e);
+  return rc;
+}
+
+int cmd_estimate(int argc, char **argv)
+{
+  opts o;
+  doc d;
+  int rc = read_options(argc, argv, 1, &o);
+
+  if (rc >= 0)
+    return rc;
+  rc = load(&o, &d);
+  if (rc == CLI_OK)
+    rc = estimate_run(&d, &o, NULL);
   unload(&d);
   return rc;
 }

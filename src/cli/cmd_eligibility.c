@@ -29,7 +29,8 @@ static const char elig_usage[] =
   "         [--cpt CODE[:MOD...]]... [--control N | --counter FILE] [--sender ID]\n"
   "         [--receiver ID] [--reference REF] [--trace TRN] [--created YYYY-MM-DDTHH:MM]\n"
   "         [--test|--production] [--schemas DIR]\n"
-  "       " CLI_NAME " eligibility explain [OPTIONS] FILE|-";
+  "       " CLI_NAME " eligibility explain [OPTIONS] FILE|-\n"
+  "       " CLI_NAME " eligibility check [OPTIONS] (see " CLI_NAME " eligibility check --help)";
 
 static const char elig_help[] =
   "build: write a 270 eligibility inquiry (005010X279A1) to standard output:\n"
@@ -37,6 +38,7 @@ static const char elig_help[] =
   "of a request file, with one EQ per service type and one EQ**HC per\n"
   "procedure code.\n"
   "explain: explain a 271 answer (see " CLI_NAME " eligibility explain --help).\n"
+  "check: build, send and explain in one step (see " CLI_NAME " eligibility check --help).\n"
   "\n"
   "Options of build:\n"
   "  -h, --help               show this help and exit\n"
@@ -287,25 +289,30 @@ static int take_option(request *cli, size_t k, const char *arg)
   return -1;
 }
 
-static const cli_builder elig_builder = {
+/* eligibility check (cmd_submit.c) runs the same builder. */
+const cli_builder cli_eligibility_builder = {
   elig_keys, NKEYS, elig_usage, elig_help, usage_error, take_option, check_file, NULL, write_270,
 };
 
 int cmd_eligibility(int argc, char **argv)
 {
   if (argc < 2)
-    return usage_error("missing subcommand (build or explain)");
+    return usage_error("missing subcommand (build, explain or check)");
   if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
     printf("%s\n\n%s", elig_usage, elig_help);
     return CLI_OK;
   }
   if (strcmp(argv[1], "build") == 0) {
     argv[1] = argv[0];
-    return cli_build(&elig_builder, argc - 1, argv + 1);
+    return cli_build(&cli_eligibility_builder, argc - 1, argv + 1);
   }
   if (strcmp(argv[1], "explain") == 0) {
     argv[1] = argv[0];
     return cmd_eligibility_explain(argc - 1, argv + 1);
   }
-  return usage_error("unknown subcommand (try build or explain)");
+  if (strcmp(argv[1], "check") == 0) {
+    argv[1] = argv[0];
+    return cmd_eligibility_check(argc - 1, argv + 1);
+  }
+  return usage_error("unknown subcommand (try build, explain or check)");
 }

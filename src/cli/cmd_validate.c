@@ -302,11 +302,13 @@ done:
 
 /* ---- explain ---- */
 
+/* One line of the explanation on the stream |ud|. */
 static int print_line(void *ud, const char *line)
 {
-  (void)ud;
-  cli_put_safe(stdout, line);
-  putchar('\n');
+  FILE *fp = ud;
+
+  cli_put_safe(fp, line);
+  fputc('\n', fp);
   return 0;
 }
 
@@ -316,43 +318,62 @@ static int explain_segment(void *ud, const x12kit_segment *seg)
   return rc == X12KIT_OK ? CLI_OK : rc == X12KIT_ERR_NOMEM ? cli_nomem() : CLI_INTERNAL;
 }
 
-int cmd_explain(int argc, char **argv)
+/* Explains the file |in|, or when it is NULL the |len| bytes at |buf|; |name| names it. */
+static int explain_input(const char *name, cli_input *in, const char *buf, size_t len,
+                         const char *schemas, FILE *out)
 {
-  opts o;
-  cli_input in;
   x12kit_schema *schema = NULL;
   x12kit_lexer *lx = NULL;
   x12kit_explainer *ex = NULL;
-  int status = read_options(argc, argv, explain_usage, explain_help, &o, 0);
+  int status;
 
-  if (status >= 0)
-    return status;
   /* descriptions come from the maps when they load; built-in ones otherwise */
-  if (x12kit_schema_load(&schema, o.schemas, NULL, NULL) != X12KIT_OK)
+  if (x12kit_schema_load(&schema, schemas, NULL, NULL) != X12KIT_OK)
     schema = NULL;
-  status = cli_open(&in, o.path);
-  if (status) {
-    x12kit_schema_free(schema);
-    return status;
-  }
-  if (x12kit_lexer_new(&lx, NULL) || x12kit_explainer_new(&ex, schema, print_line, NULL, NULL)) {
+  if (x12kit_lexer_new(&lx, NULL) || x12kit_explainer_new(&ex, schema, print_line, out, NULL)) {
     status = cli_nomem();
     goto done;
   }
-  status = cli_lex(&in, lx, explain_segment, ex);
+  status = in ? cli_lex(in, lx, explain_segment, ex)
+              : cli_lex_buffer(name, buf, len, lx, explain_segment, ex);
   if (status == CLI_OK) {
     int rc = x12kit_explainer_finish(ex);
     if (rc == X12KIT_ERR_ARG) {
-      fprintf(stderr, "%s: %s holds no 999 or TA1 acknowledgment\n", CLI_NAME, in.name);
+      fprintf(stderr, "%s: %s holds no 999 or TA1 acknowledgment\n", CLI_NAME, name);
       status = CLI_INVALID;
     } else if (rc) {
       status = rc == X12KIT_ERR_NOMEM ? cli_nomem() : CLI_INTERNAL;
     }
   }
+  if (status == CLI_OK && (fflush(out) != 0 || ferror(out))) {
+    fprintf(stderr, "%s: cannot write the output\n", CLI_NAME);
+    status = CLI_IO;
+  }
 done:
   x12kit_explainer_free(ex);
   x12kit_lexer_free(lx);
   x12kit_schema_free(schema);
+  return status;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+  opts o;
+  cli_input in;
+  int status = read_options(argc, argv, explain_usage, explain_help, &o, 0);
+
+  if (status >= 0)
+    return status;
+  status = cli_open(&in, o.path);
+  if (status)
+    return status;
+  status = explain_input(in.name, &in, NULL, 0, o.schemas, stdout);
   cli_close(&in);
   return status;
+}
+
+int cli_ack_explain(const char *name, const char *buf, size_t len, const char *schemas,
+                    FILE *out)
+{
+  return explain_input(name, NULL, buf, len, schemas, out);
 }

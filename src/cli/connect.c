@@ -103,11 +103,13 @@ static int configure(x12kit_client **cp, const cli_connect *o)
   return CLI_OK;
 }
 
-int cli_connect_open(cli_connect *o, int (*usage_error)(const char *msg), x12kit_client **out)
+/* Fills what the command line left out from --config/--profile, once. */
+static int load_profile(cli_connect *o, int (*usage_error)(const char *msg))
 {
   x12kit_error err;
 
-  *out = NULL;
+  if (o->loaded)
+    return CLI_OK;
   if (!o->config != !o->profile)
     return usage_error("--config and --profile go together");
   memset(&err, 0, sizeof err);
@@ -127,11 +129,53 @@ int cli_connect_open(cli_connect *o, int (*usage_error)(const char *msg), x12kit
     fill(&o->credentials, o->cfg.credentials);
     fill(&o->timeout, o->cfg.timeout);
   }
+  o->loaded = 1;
+  return CLI_OK;
+}
+
+static int open_client(cli_connect *o, int (*usage_error)(const char *msg), int need_ids,
+                       x12kit_client **out)
+{
+  int rc;
+
+  *out = NULL;
+  rc = load_profile(o, usage_error);
+  if (rc != CLI_OK)
+    return rc;
   if (!o->endpoint)
     return usage_error("--endpoint is required (or a profile that has one)");
-  if (!o->sender || !o->receiver)
+  if (need_ids && (!o->sender || !o->receiver))
     return usage_error("--sender and --receiver are required");
   return configure(out, o);
+}
+
+int cli_connect_open(cli_connect *o, int (*usage_error)(const char *msg), x12kit_client **out)
+{
+  return open_client(o, usage_error, 1, out);
+}
+
+int cli_connect_open_noids(cli_connect *o, int (*usage_error)(const char *msg),
+                           x12kit_client **out)
+{
+  return open_client(o, usage_error, 0, out);
+}
+
+int cli_connect_ids(cli_connect *o, x12kit_client *c, const char *sender, const char *receiver)
+{
+  x12kit_error err;
+
+  fill(&o->sender, sender);
+  fill(&o->receiver, receiver);
+  if (!o->sender || !o->receiver) {
+    fprintf(stderr, CLI_NAME ": no CORE SenderID or ReceiverID: give --sender and --receiver\n");
+    return CLI_USAGE;
+  }
+  memset(&err, 0, sizeof err);
+  if (x12kit_client_set_ids(c, o->sender, o->receiver, &err) != X12KIT_OK) {
+    fprintf(stderr, CLI_NAME ": %s\n", err.text);
+    return err.code == X12KIT_ERR_NOMEM ? CLI_INTERNAL : CLI_USAGE;
+  }
+  return CLI_OK;
 }
 
 int cli_connect_status(x12kit_send_outcome o)

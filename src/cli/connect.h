@@ -19,9 +19,14 @@
 #define CLI_SEND_REFUSED 7   /* envelope error, SOAP fault, 999, TA1, HTTP error */
 #define CLI_SEND_UNKNOWN 8   /* outcome unknown: never resend */
 
-/* getopt values of the connection options (above any command's own). */
+/*
+ * getopt values of the connection options: above any command's own,
+ * above the builders' keys (REQUEST_OPT_BASE + key) and the hooks'
+ * (CLI_HOOK_OPT_BASE and up), so that eligibility check and auth submit
+ * can take them beside the builders' options.
+ */
 enum {
-  CLI_OPT_ENDPOINT = 1000, CLI_OPT_ENVELOPE, CLI_OPT_CA, CLI_OPT_PIN, CLI_OPT_CERT,
+  CLI_OPT_ENDPOINT = 3000, CLI_OPT_ENVELOPE, CLI_OPT_CA, CLI_OPT_PIN, CLI_OPT_CERT,
   CLI_OPT_KEY, CLI_OPT_CREDENTIALS, CLI_OPT_SENDER, CLI_OPT_RECEIVER, CLI_OPT_TIMEOUT,
   CLI_OPT_CONFIG, CLI_OPT_PROFILE
 };
@@ -72,6 +77,7 @@ typedef struct cli_connect {
   const char *endpoint, *envelope, *ca, *pin, *cert, *key, *credentials;
   const char *sender, *receiver, *timeout, *config, *profile;
   x12kit_client_config cfg;   /* holds the profile's values */
+  int loaded;                 /* the profile has been read into the fields */
 } cli_connect;
 
 /* Zeroes |o|. */
@@ -91,6 +97,21 @@ int cli_connect_option(cli_connect *o, int ch, const char *arg);
  * through |usage_error|).
  */
 int cli_connect_open(cli_connect *o, int (*usage_error)(const char *msg), x12kit_client **out);
+
+/*
+ * As cli_connect_open, for a command that learns the SenderID and
+ * ReceiverID only later (from the X12 it builds): they may be missing
+ * here; give them with cli_connect_ids before sending.
+ */
+int cli_connect_open_noids(cli_connect *o, int (*usage_error)(const char *msg),
+                           x12kit_client **out);
+
+/*
+ * The SenderID and ReceiverID of the client |c| opened from |o|: the
+ * command line's or profile's, else |sender| and |receiver|.  Returns
+ * CLI_OK, or an exit status after a message.
+ */
+int cli_connect_ids(cli_connect *o, x12kit_client *c, const char *sender, const char *receiver);
 
 /* The exit status for a send's outcome. */
 int cli_connect_status(x12kit_send_outcome outcome);

@@ -18,6 +18,10 @@ src_cli_x12kit_SOURCES = \
 	src/cli/cmd_send.c \
 	src/cli/connect.h \
 	src/cli/connect.c \
+	src/cli/cmd_submit.c \
+	src/cli/cmd_batch.c \
+	src/cli/cmd_convert.c \
+	src/cli/cmd_auth_appeal.c \
 	src/cli/serve.h \
 	src/cli/serve.c \
 	src/cli/serve_rules.c \

@@ -20,9 +20,11 @@ static const command commands[] = {
   { "validate", cmd_validate, "check against the implementation guides; write a 999 or TA1" },
   { "explain", cmd_explain, "explain a 999 or TA1 acknowledgment in plain words" },
   { "codes", cmd_codes, "look up code lists: ketamine codes, a list, or a search" },
-  { "eligibility", cmd_eligibility, "build a 270 inquiry, or explain a 271 answer" },
-  { "auth", cmd_auth, "build a 278 prior-authorization request, or explain a 278 answer" },
+  { "eligibility", cmd_eligibility, "build a 270 inquiry, explain a 271 answer, or check in one step" },
+  { "auth", cmd_auth, "prior authorization: build, submit, explain, track, appeal a 278" },
   { "send", cmd_send, "send an X12 request to a clearinghouse over CORE (SOAP or MIME, TLS)" },
+  { "batch", cmd_batch, "submit a batch of X12 over CORE and fetch its 999 and results" },
+  { "convert", cmd_convert, "convert X12 to XML or JSON with its loops, and back" },
   { "serve", cmd_serve, "run the clearinghouse simulator (CORE over TLS) for tests" },
   { "estimate", cmd_estimate, "what the patient pays for a series of sessions, from a 271" },
 };

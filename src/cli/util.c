@@ -153,13 +153,45 @@ static int lex_failed(const cli_input *in, const x12kit_lexer *lx, int rc)
   return CLI_INVALID;
 }
 
+/*
+ * Hands every complete segment of |lx| to |fn|.  Returns CLI_OK with
+ * the lexer's last status in *rc, or the exit status that stops the
+ * read.
+ */
+static int drain(const cli_input *in, x12kit_lexer *lx, cli_segment_fn fn, void *user_data,
+                 unsigned long *segments, int *rc)
+{
+  const x12kit_segment *seg;
+
+  while ((*rc = x12kit_lexer_next(lx, &seg)) == X12KIT_OK) {
+    int status = fn(user_data, seg);
+    if (status != CLI_OK)
+      return status;
+    (*segments)++;
+  }
+  return *rc < 0 ? lex_failed(in, lx, *rc) : CLI_OK;
+}
+
+/* After the input's end: the end of the X12, and at least one segment. */
+static int lex_end(const cli_input *in, int rc, unsigned long segments)
+{
+  if (rc != X12KIT_END) {
+    fprintf(stderr, "%s: %s: %s\n", CLI_NAME, in->name, x12kit_strerror(rc));
+    return CLI_INTERNAL;
+  }
+  if (segments == 0) {
+    fprintf(stderr, "%s: empty input: no X12 segment found\n", in->name);
+    return CLI_INVALID;
+  }
+  return CLI_OK;
+}
+
 int cli_lex(cli_input *in, x12kit_lexer *lx, cli_segment_fn fn, void *user_data)
 {
   static char buf[CLI_CHUNK];
-  const x12kit_segment *seg;
   unsigned long segments = 0;
   ssize_t n;
-  int rc;
+  int rc, status;
 
   for (;;) {
     n = read(in->fd, buf, sizeof buf);
@@ -172,27 +204,35 @@ int cli_lex(cli_input *in, x12kit_lexer *lx, cli_segment_fn fn, void *user_data)
     rc = n > 0 ? x12kit_lexer_feed(lx, buf, (size_t)n) : x12kit_lexer_finish(lx);
     if (rc < 0)
       return lex_failed(in, lx, rc);
-    while ((rc = x12kit_lexer_next(lx, &seg)) == X12KIT_OK) {
-      int status = fn(user_data, seg);
-      if (status != CLI_OK)
-        return status;
-      segments++;
-    }
-    if (rc < 0)
-      return lex_failed(in, lx, rc);
+    status = drain(in, lx, fn, user_data, &segments, &rc);
+    if (status != CLI_OK)
+      return status;
     if (rc != X12KIT_NEED_INPUT || n == 0)
       break;
   }
+  return lex_end(in, rc, segments);
+}
 
-  if (rc != X12KIT_END) {
-    fprintf(stderr, "%s: %s: %s\n", CLI_NAME, in->name, x12kit_strerror(rc));
-    return CLI_INTERNAL;
-  }
-  if (segments == 0) {
-    fprintf(stderr, "%s: empty input: no X12 segment found\n", in->name);
-    return CLI_INVALID;
-  }
-  return CLI_OK;
+int cli_lex_buffer(const char *name, const char *buf, size_t len, x12kit_lexer *lx,
+                   cli_segment_fn fn, void *user_data)
+{
+  cli_input in;
+  unsigned long segments = 0;
+  int rc, status;
+
+  in.name = name;
+  in.fd = -1;
+  rc = len ? x12kit_lexer_feed(lx, buf, len) : X12KIT_OK;
+  if (rc < 0)
+    return lex_failed(&in, lx, rc);
+  status = drain(&in, lx, fn, user_data, &segments, &rc);
+  if (status != CLI_OK || rc == X12KIT_END)
+    return status == CLI_OK ? lex_end(&in, rc, segments) : status;
+  rc = x12kit_lexer_finish(lx);
+  if (rc < 0)
+    return lex_failed(&in, lx, rc);
+  status = drain(&in, lx, fn, user_data, &segments, &rc);
+  return status != CLI_OK ? status : lex_end(&in, rc, segments);
 }
 
 /* Reads N for --max-segment; 0 when it is not a number in range. */
@@ -462,10 +502,56 @@ static const struct option build_options[] = {
   { "counter", required_argument, NULL, BUILD_COUNTER },
   { "request", required_argument, NULL, BUILD_REQUEST },
 };
+#define NBUILD_OPTIONS (sizeof build_options / sizeof build_options[0])
+
+/*
+ * Where the builder's writer goes while a hooked build runs: memory,
+ * not standard output.  A builder asks for its writer with
+ * cli_stdout_writer() and knows nothing of this.
+ */
+static struct capture {
+  cli_build_hook *hook;  /* the hooked build running, or NULL */
+  char *buf;
+  size_t len, cap;
+  int nomem;
+} capture;
+
+/* A usage error of a hooked build: the message and the command's own usage. */
+static int hook_usage_error(const cli_builder *b, const cli_build_hook *h, const char *msg)
+{
+  if (h == NULL || h->usage == NULL)
+    return b->usage_error(msg);
+  return cli_usage_error(h->usage, msg);
+}
+
+/* Checks and writes the request, into memory for a hooked build. */
+static int build_write(const cli_builder *b, cli_build_hook *h, const request *q,
+                       const char *dir, const char *path, cli_stamp *st)
+{
+  int status;
+
+  if (h == NULL)
+    return b->write(q, dir, path, st);
+  memset(&capture, 0, sizeof capture);
+  capture.hook = h;
+  status = b->write(q, dir, path, st);
+  if (status == CLI_OK && capture.buf != NULL) {
+    h->out = capture.buf;
+    h->out_len = capture.len;
+  } else {
+    free(capture.buf);
+    if (status == CLI_OK) { /* a builder that wrote nothing: never sent */
+      fprintf(stderr, "%s: internal error: the request came out empty\n", CLI_NAME);
+      status = CLI_INTERNAL;
+    }
+  }
+  memset(&capture, 0, sizeof capture);
+  return status;
+}
 
 /* The request file |path| under the command line |cli|, then the write. */
-static int build_from_file(const cli_builder *b, const builder_keys *bk, request *cli,
-                           cli_stamp *st, const char *dir, const char *path)
+static int build_from_file(const cli_builder *b, cli_build_hook *h, const builder_keys *bk,
+                           request *cli, cli_stamp *st, const char *dir, const char *path)
 {
   const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
   request file;
@@ -485,13 +571,30 @@ static int build_from_file(const cli_builder *b, const builder_keys *bk, request
       b->override(&file, cli);
     request_override(&file, cli);
     stamp_resolve(st, bk, &file);
-    status = b->write(&file, dir, path, st);
+    status = build_write(b, h, &file, dir, path, st);
   }
   request_free(&file);
   return status;
 }
 
-int cli_build(const cli_builder *b, int argc, char **argv)
+/* The builder's options and the hook's, in one getopt_long table. */
+static struct option *build_table(const request *cli, const cli_build_hook *h)
+{
+  struct option *extra, *all;
+  size_t n = NBUILD_OPTIONS + (h ? h->noptions : 0);
+
+  extra = malloc(n * sizeof extra[0]);
+  if (extra == NULL)
+    return NULL;
+  memcpy(extra, build_options, sizeof build_options);
+  if (h && h->noptions)
+    memcpy(extra + NBUILD_OPTIONS, h->options, h->noptions * sizeof extra[0]);
+  all = request_options(cli, extra, n);
+  free(extra);
+  return all;
+}
+
+int cli_build_with(const cli_builder *b, cli_build_hook *h, int argc, char **argv)
 {
   const char *dir = NULL, *path = NULL;
   struct option *options;
@@ -501,13 +604,18 @@ int cli_build(const cli_builder *b, int argc, char **argv)
   int c, status;
 
   memset(&st, 0, sizeof st);
+  if (h) {
+    h->out = NULL;
+    h->out_len = 0;
+    h->schemas = NULL;
+  }
   if (request_init(&cli, b->keys, b->nkeys) != 0)
     return CLI_INTERNAL;
   if (find_builder_keys(&cli, &bk) != 0) {
     request_free(&cli);
     return CLI_INTERNAL;
   }
-  options = request_options(&cli, build_options, sizeof build_options / sizeof build_options[0]);
+  options = build_table(&cli, h);
   if (options == NULL) {
     request_free(&cli);
     return cli_nomem();
@@ -518,7 +626,10 @@ int cli_build(const cli_builder *b, int argc, char **argv)
   while (status < 0 && (c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
     switch (c) {
     case 'h':
-      printf("%s\n\n%s", b->usage, b->help);
+      if (h && h->usage)
+        printf("%s\n\n%s", h->usage, h->help);
+      else
+        printf("%s\n\n%s", b->usage, b->help);
       status = CLI_OK;
       break;
     case BUILD_SCHEMAS:
@@ -527,30 +638,46 @@ int cli_build(const cli_builder *b, int argc, char **argv)
     case BUILD_COUNTER:
       st.counter = optarg;
       if (cli.top[bk.control].set)
-        status = b->usage_error("give --control or --counter, not both");
+        status = hook_usage_error(b, h, "give --control or --counter, not both");
       break;
     case BUILD_REQUEST:
       path = optarg;
       break;
     default:
-      if (c < REQUEST_OPT_BASE || (size_t)(c - REQUEST_OPT_BASE) >= b->nkeys)
-        status = b->usage_error(optopt ? "unknown or incomplete option" : "unknown option");
-      else
-        status = builder_option(b, &bk, &cli, &st, (size_t)(c - REQUEST_OPT_BASE));
+      if (c >= REQUEST_OPT_BASE && (size_t)(c - REQUEST_OPT_BASE) < b->nkeys) {
+        size_t k = (size_t)(c - REQUEST_OPT_BASE);
+        if (h && h->key)
+          h->key(h->user_data, b->keys[k].name, optarg);
+        status = builder_option(b, &bk, &cli, &st, k);
+      } else if (h && c >= CLI_HOOK_OPT_BASE) {
+        status = h->option(h->user_data, c, optarg);
+      } else {
+        status = hook_usage_error(b, h, optopt ? "unknown or incomplete option"
+                                               : "unknown option");
+      }
       break;
     }
   }
   free(options);
   if (status < 0 && optind < argc)
-    status = b->usage_error("too many arguments");
+    status = hook_usage_error(b, h, "too many arguments");
+  if (h)
+    h->schemas = dir;
+  if (status < 0 && h && h->ready)
+    status = h->ready(h->user_data);
   if (status < 0 && path == NULL) {
     stamp_resolve(&st, &bk, &cli);
-    status = b->write(&cli, dir, NULL, &st);
+    status = build_write(b, h, &cli, dir, NULL, &st);
   } else if (status < 0) {
-    status = build_from_file(b, &bk, &cli, &st, dir, path);
+    status = build_from_file(b, h, &bk, &cli, &st, dir, path);
   }
   request_free(&cli);
   return status;
+}
+
+int cli_build(const cli_builder *b, int argc, char **argv)
+{
+  return cli_build_with(b, NULL, argc, argv);
 }
 
 static int stdout_write(void *ud, const char *data, size_t len)
@@ -559,11 +686,40 @@ static int stdout_write(void *ud, const char *data, size_t len)
   return fwrite(data, 1, len, stdout) == len ? 0 : -1;
 }
 
+static int capture_write(void *ud, const char *data, size_t len)
+{
+  struct capture *cp = ud;
+
+  if (len > cp->cap - cp->len) {
+    size_t cap = cp->cap ? cp->cap : 4096;
+    char *p;
+    while (len > cap - cp->len) {
+      if (cap > ((size_t)-1) / 2) {
+        cp->nomem = 1;
+        return -1;
+      }
+      cap *= 2;
+    }
+    p = realloc(cp->buf, cap);
+    if (p == NULL) {
+      cp->nomem = 1;
+      return -1;
+    }
+    cp->buf = p;
+    cp->cap = cap;
+  }
+  memcpy(cp->buf + cp->len, data, len);
+  cp->len += len;
+  return 0;
+}
+
 x12kit_writer *cli_stdout_writer(void)
 {
   x12kit_writer *w;
+  int rc = capture.hook ? x12kit_writer_new(&w, capture_write, &capture, NULL, NULL)
+                        : x12kit_writer_new(&w, stdout_write, NULL, NULL, NULL);
 
-  if (x12kit_writer_new(&w, stdout_write, NULL, NULL, NULL) != X12KIT_OK) {
+  if (rc != X12KIT_OK) {
     cli_nomem();
     return NULL;
   }
@@ -578,6 +734,8 @@ int cli_stdout_done(x12kit_writer *w, int rc)
   x12kit_writer_free(w);
   if (rc == X12KIT_OK)
     return CLI_OK;
+  if (capture.hook && capture.nomem)
+    return cli_nomem();
   fprintf(stderr, "%s: cannot write output\n", CLI_NAME);
   return CLI_IO;
 }

@@ -25,11 +25,13 @@ src_lib_libx12kit_core_la_SOURCES = \
 	src/lib/core.c \
 	src/lib/respond.c \
 	src/lib/client.c \
+	src/lib/convert.c \
+	src/lib/appeal.c \
 	src/lib/version.c
 src_lib_libx12kit_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DBUILDING_X12KIT \
-	-DX12KIT_SCHEMA_DIR='"$(pkgdatadir)/schemas"' $(LIBXML2_CFLAGS) $(SQLITE3_CFLAGS) $(LIBCURL_CFLAGS) $(OPENSSL_CFLAGS)
+	-DX12KIT_SCHEMA_DIR='"$(pkgdatadir)/schemas"' $(LIBXML2_CFLAGS) $(SQLITE3_CFLAGS) $(LIBCURL_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
 src_lib_libx12kit_core_la_CFLAGS = $(AM_CFLAGS) $(VISIBILITY_CFLAGS)
-src_lib_libx12kit_core_la_LIBADD = $(LIBXML2_LIBS) $(SQLITE3_LIBS) $(LIBCURL_LIBS) $(OPENSSL_LIBS)
+src_lib_libx12kit_core_la_LIBADD = $(LIBXML2_LIBS) $(SQLITE3_LIBS) $(LIBCURL_LIBS) $(OPENSSL_LIBS) $(JANSSON_LIBS)
 
 lib_LTLIBRARIES += src/lib/libx12kit.la
 src_lib_libx12kit_la_SOURCES =
