@@ -63,11 +63,27 @@ typedef struct serve_auth_rule {
   struct serve_auth_rule *next;
 } serve_auth_rule;
 
+/*
+ * How appeals (UM02 1 or 2) are decided: overturned when the request
+ * carries a PWK whose PWK01 is one of |attachments| and, when
+ * |need_message|, a MSG with text; upheld otherwise.
+ */
+#define SERVE_MAX_ATTACHMENTS 8
+
+typedef struct serve_appeals {
+  char attachments[SERVE_MAX_ATTACHMENTS][3];  /* PWK01 codes; default "03" */
+  size_t n_attachments;
+  int need_message;           /* default 1 */
+  char *reason;               /* HCR03 when upheld and no auth rule gives one; default "35" */
+  char *cert_prefix;          /* certification numbers of overturned appeals; default "SIM" */
+} serve_appeals;
+
 typedef struct serve_rules {
   char *payer_name, *payer_id;
   serve_plan *plans;
   serve_member *members;
   serve_auth_rule *auth;
+  serve_appeals appeals;
   void *doc_;                 /* private */
 } serve_rules;
 

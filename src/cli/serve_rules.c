@@ -132,6 +132,8 @@ void serve_rules_free(serve_rules *r)
     free(r->auth);
     r->auth = nx;
   }
+  free(r->appeals.reason);
+  free(r->appeals.cert_prefix);
   free(r->payer_name);
   free(r->payer_id);
   free(r);
@@ -211,6 +213,11 @@ static serve_member *read_member(rctx *c, const xmlNode *n)
   return m;
 }
 
+static int is_date(const char *s)
+{
+  return strlen(s) == 8 && strspn(s, "0123456789") == 8;
+}
+
 static void read_auth(rctx *c, const xmlNode *n)
 {
   serve_auth_rule *a = calloc(1, sizeof *a), **tail;
@@ -251,10 +258,50 @@ static void read_auth(rctx *c, const xmlNode *n)
       fail(c, n, "units is a whole number");
     free(u);
   }
+  if ((a->start && !is_date(a->start)) || (a->end && !is_date(a->end)))
+    fail(c, n, "start and end are dates written CCYYMMDD");
+  else if (a->end && !a->start)
+    fail(c, n, "end needs a start");
+  else if (a->end && strcmp(a->end, a->start) < 0)
+    fail(c, n, "end comes before start");
   if (a->decision == SERVE_DENIED && !a->reason)
     fail(c, n, "a denied rule needs a reason code");
   if (a->decision == SERVE_PARTIAL && a->units == 0)
     fail(c, n, "a partial rule needs units");
+}
+
+/* <appeals attachments="03 06" message="required|optional" reason="35" cert-prefix="CV"/> */
+static void read_appeals(rctx *c, const xmlNode *n)
+{
+  serve_appeals *ap = &c->r->appeals;
+  char *codes = prop(c, n, "attachments"), *msg = prop(c, n, "message"), *tok, *save = NULL;
+
+  if (codes) {
+    ap->n_attachments = 0;
+    for (tok = strtok_r(codes, " ,", &save); tok && !c->failed;
+         tok = strtok_r(NULL, " ,", &save)) {
+      if (strlen(tok) != 2 || ap->n_attachments == SERVE_MAX_ATTACHMENTS)
+        fail(c, n, "attachments is a list of at most 8 two-character PWK01 codes");
+      else
+        memcpy(ap->attachments[ap->n_attachments++], tok, 3);
+    }
+    if (!ap->n_attachments)
+      fail(c, n, "attachments names no PWK01 code");
+    free(codes);
+  }
+  if (msg) {
+    if (strcmp(msg, "required") == 0)
+      ap->need_message = 1;
+    else if (strcmp(msg, "optional") == 0)
+      ap->need_message = 0;
+    else
+      fail(c, n, "message is required or optional");
+    free(msg);
+  }
+  free(ap->reason);
+  free(ap->cert_prefix);
+  ap->reason = prop(c, n, "reason");
+  ap->cert_prefix = prop(c, n, "cert-prefix");
 }
 
 int serve_rules_load(const char *path, serve_rules **out, char *msg, size_t msg_size)
@@ -289,6 +336,10 @@ int serve_rules_load(const char *path, serve_rules **out, char *msg, size_t msg_
     snprintf(msg, msg_size, "out of memory");
     return -1;
   }
+  /* appeals: a letter of medical necessity (PWK01 03) and a message */
+  memcpy(c.r->appeals.attachments[0], "03", 3);
+  c.r->appeals.n_attachments = 1;
+  c.r->appeals.need_message = 1;
   {
     serve_member **mtail = &c.r->members;
     serve_plan **ptail = &c.r->plans;
@@ -325,6 +376,8 @@ int serve_rules_load(const char *path, serve_rules **out, char *msg, size_t msg_
         }
       } else if (is(n, "auth")) {
         read_auth(&c, n);
+      } else if (is(n, "appeals")) {
+        read_appeals(&c, n);
       } else {
         fail(&c, n, "unknown element inside <payer-rules>");
       }

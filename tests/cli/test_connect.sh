@@ -150,7 +150,7 @@ ok_if()
 in_resp() { grep -q -e "$1" "$T/resp"; }
 in_payload() { grep -q -e "$1" "$T/payload"; }
 
-tap_plan 52
+tap_plan 97
 
 # ---- a plain server ----
 start main --port-file "$T/port"
@@ -180,6 +180,46 @@ ok_if "the ketamine line is partly certified with fewer units" \
   sh -c "grep -q 'HCR\*A6\*CV[0-9]*\*0U~DTP\*472\*RD8\*20261207-20261231~SV1\*HC:J3490\*\*UN\*4' '$T/payload'"
 run "$CLI" validate "$T/payload"
 expect 0 "the 278 response passes the 005010X217 guide"
+
+# appeals (UM02 1 or 2) citing the review they contest, and a cancellation
+APPEAL_REF='s/UM\*HS\*1\*MH\*11:B~DTP\*AAH/UM*HS*1*MH*11:B~REF*BB*CV2611200001~DTP*AAH/'
+LETTER='s/PWK\*09\*FX\*\*\*AC\*NWIPA0042/PWK*03*FX***AC*NWIAPL0042/'
+NOTE='s/\(PWK\*03\*FX\*\*\*AC\*NWIAPL0042\)/\1~MSG*TWO ORAL ANTIDEPRESSANTS FAILED, LETTER ATTACHED/'
+# appeal CONTROL SED...: a 278 appeal from the sample request, answered into $T/payload
+appeal()
+{
+  control=$1
+  shift
+  x12 278-request-infusions.x12 "$control" -e 's/UM\*HS\*I\*/UM*HS*1*/g' "$@" >"$T/278ap"
+  # the segment count changes with the segments added
+  n=$(tr '~' '\n' <"$T/278ap" | sed -n '/^ST\*/,/^SE\*/p' | wc -l | tr -d ' ')
+  sed -i "s/SE\*[0-9]*\*0001/SE*$n*0001/" "$T/278ap"
+  soap "$T/req" "$T/278ap" X12_278_Request_005010X217E1_2 "$(new_id)"
+  post "$T/req" "$SOAP_CT"
+  payload
+}
+appeal 000000311 -e "$APPEAL_REF" -e "$LETTER" -e "$NOTE"
+ok_if "an appeal with a letter of medical necessity and a message is overturned" \
+  sh -c "grep -q 'UM\*HS\*1\*MH\*11:B~HCR\*A1\*CV[0-9]*~REF\*BB\*CV2611200001~' '$T/payload' && grep -q 'HCR\*A1\*CV[0-9]*~DTP\*472\*RD8\*20261207-20261231~SV1\*HC:J3490\*\*UN\*6' '$T/payload' && ! grep -q 'HCR\*A[36]' '$T/payload'"
+run "$CLI" validate "$T/payload"
+expect 0 "the overturned appeal's 278 response passes the 005010X217 guide"
+appeal 000000312 -e "$APPEAL_REF" -e "$LETTER"
+ok_if "an appeal with the letter but no message is upheld with a reason" \
+  sh -c "grep -q 'UM\*HS\*1\*MH\*11:B~HCR\*A3\*\*35~REF\*BB\*CV2611200001' '$T/payload' && ! grep -q 'HCR\*A1' '$T/payload'"
+appeal 000000313 -e "$APPEAL_REF" -e 's/UM\*HS\*1\*/UM*HS*2*/g' -e "$NOTE"
+ok_if "a standard appeal with a message but no letter is upheld" \
+  sh -c "grep -q 'UM\*HS\*2\*MH\*11:B~HCR\*A3\*\*35' '$T/payload' && ! grep -q 'HCR\*A1' '$T/payload'"
+appeal 000000314 -e "$LETTER" -e "$NOTE"
+ok_if "an appeal citing no earlier review is not certified" \
+  sh -c "grep -q 'HCR\*A3\*\*35' '$T/payload' && ! grep -q 'HCR\*A1' '$T/payload' && ! grep -q 'REF\*BB' '$T/payload'"
+appeal 000000315 -e "$APPEAL_REF" -e 's/UM\*HS\*1\*/UM*HS*3*/g'
+ok_if "a cancellation (UM02 3) is answered C with the review it cancels" \
+  sh -c "grep -q 'UM\*HS\*3\*MH\*11:B~HCR\*C\*CV2611200001~REF\*BB\*CV2611200001~' '$T/payload' && grep -q 'HCR\*C\*CV2611200001~DTP\*472' '$T/payload' && ! grep -q 'HCR\*A' '$T/payload'"
+run "$CLI" validate "$T/payload"
+expect 0 "the cancellation's 278 response passes the 005010X217 guide"
+appeal 000000316 -e 's/UM\*HS\*1\*/UM*HS*4*/g' -e 's/UM\*HS\*4\*MH\*11:B~DTP\*AAH/UM*HS*4*MH*11:B~REF*BB*CV2611200001~DTP*AAH/'
+ok_if "an extension (UM02 4) goes through the auth rules" \
+  sh -c "grep -q 'HCR\*A6\*CV[0-9]*\*0U~DTP\*472\*RD8\*20261207-20261231~SV1\*HC:J3490\*\*UN\*4' '$T/payload'"
 
 x12 270-eligibility.x12 000000303 -e 's/CVK300418826/CVK000000000/' >"$T/270u"
 mime "$T/req" "$T/270u" X12_270_Request_005010X279A1 "$(new_id)"
@@ -260,6 +300,206 @@ ok_if "the server still answers after garbage" sh -c "[ '$code' = 200 ] && cmp -
 
 curl -s --cacert "$T/ca.pem" --tlsv1.1 --tls-max 1.1 -o /dev/null "$URL" 2>/dev/null
 ok_if "a TLS 1.1 client is refused" test $? -ne 0
+
+# ---- batch ----
+# batch_soap OUT ELEMENT TYPE ID [PAYLOADFILE [LENGTH [CHECKSUM]]]: a
+# batch envelope; SenderID is $BSENDER.  PayloadLength and CheckSum are
+# computed from the payload unless given.
+BSENDER=NORTHWINDINF
+batch_soap()
+{
+  {
+    printf '<?xml version="1.0" encoding="UTF-8"?>\n'
+    printf '<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>'
+    printf '<cor:%s xmlns:cor="http://www.caqh.org/SOAP/WSDL/CORERule2.2.0.xsd">' "$2"
+    printf '<PayloadType>%s</PayloadType><ProcessingMode>Batch</ProcessingMode>' "$3"
+    printf '<PayloadID>%s</PayloadID>' "$4"
+    [ -n "$5" ] && printf '<PayloadLength>%s</PayloadLength>' "${6:-$(wc -c <"$5" | tr -d ' ')}"
+    printf '<TimeStamp>2026-11-22T14:30:00Z</TimeStamp><SenderID>%s</SenderID>' "$BSENDER"
+    printf '<ReceiverID>CEDARVALLEYHP</ReceiverID><CORERuleVersion>2.2.0</CORERuleVersion>'
+    if [ -n "$5" ]; then
+      printf '<CheckSum>%s</CheckSum><Payload>' "${7:-$(openssl dgst -sha1 -r "$5" | cut -d' ' -f1)}"
+      openssl base64 -A <"$5"
+      printf '</Payload>'
+    fi
+    printf '</cor:%s></soap:Body></soap:Envelope>\n' "$2"
+  } >"$1"
+}
+SUBMIT=COREEnvelopeBatchSubmission
+ACKREQ=COREEnvelopeBatchSubmissionAckRetrievalRequest
+RESREQ=COREEnvelopeBatchResultsRetrievalRequest
+PT_ACKREQ=X12_999_RetrievalRequest_005010X231A1
+PT_RESREQ=X12_005010_Request_Batch_Results_271
+BATCH_CT='Content-Type: application/soap+xml; charset=utf-8; action="BatchSubmitTransaction"'
+
+# The base64 payload of a batch SOAP answer in $T/resp, decoded into $T/payload.
+bpayload()
+{
+  [ -f "$T/resp" ] || { : >"$T/payload"; return; }
+  tr -d '\n' <"$T/resp" | sed -n 's/.*<Payload>\(.*\)<\/Payload>.*/\1/p' |
+    openssl base64 -d -A >"$T/payload"
+}
+# Whether PayloadLength and CheckSum of the answer describe $T/payload.
+bsums()
+{
+  grep -q "<PayloadLength>$(wc -c <"$T/payload" | tr -d ' ')</PayloadLength>" "$T/resp" &&
+    grep -qi "<CheckSum>$(openssl dgst -sha1 -r "$T/payload" | cut -d' ' -f1)</CheckSum>" "$T/resp"
+}
+# retrieve ELEMENT TYPE [ID]: a retrieval with a fresh (or the given) PayloadID.
+retrieve()
+{
+  RID=${3:-$(new_id)}
+  batch_soap "$T/breq" "$1" "$2" "$RID"
+  post "$T/breq" "$BATCH_CT"
+  rm -f "$T/payload"
+  bpayload
+}
+
+x12 270-eligibility.x12 000000801 >"$T/270b1"
+BID1=$(new_id)
+batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$BID1" "$T/270b1"
+post "$T/breq" "$BATCH_CT"
+ok_if "batch submission: a receipt with Success, the PayloadID, no payload and no 999" \
+  sh -c "[ '$code' = 200 ] && grep -q 'COREEnvelopeBatchSubmissionResponse' '$T/resp' && grep -q '<PayloadID>$BID1</PayloadID>' '$T/resp' && grep -q '<ErrorCode>Success</ErrorCode>' '$T/resp' && ! grep -q '<Payload>' '$T/resp' && ! grep -q 'X12_999' '$T/resp'"
+x12 270-eligibility.x12 000000807 -e 's/CVK300418826/CVK000000000/' >"$T/270b7"
+batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$(new_id)" "$T/270b7"
+post "$T/breq" "$BATCH_CT"
+ok_if "a second batch submission: a receipt" in_resp '<ErrorCode>Success</ErrorCode>'
+BSENDER=OTHERCLINIC
+retrieve $ACKREQ $PT_ACKREQ
+ok_if "another sender finds no acknowledgment waiting" \
+  sh -c "grep -q '<ErrorCode>Success</ErrorCode>' '$T/resp' && ! grep -q '<Payload>' '$T/resp' && grep -q 'No acknowledgment' '$T/resp'"
+BSENDER=NORTHWINDINF
+retrieve $ACKREQ $PT_ACKREQ
+ok_if "ack retrieval: the accepting 999 of the submission, with its length and checksum" \
+  sh -c "grep -q 'COREEnvelopeBatchSubmissionAckRetrievalResponse' '$T/resp' && grep -q '<PayloadID>$RID</PayloadID>' '$T/resp' && grep -q '<PayloadType>X12_999_Response_005010X231A1</PayloadType>' '$T/resp' && grep -q 'ST\*999' '$T/payload' && grep -q 'AK9\*A\*1\*1\*1' '$T/payload' && grep -q 'AK1\*HS\*201' '$T/payload'" 
+ok_if "the 999's PayloadLength and CheckSum match it" bsums
+run "$CLI" validate "$T/payload"
+expect 0 "the batch 999 passes the 005010X231A1 guide"
+retrieve $ACKREQ $PT_ACKREQ
+ok_if "the next ack retrieval: the second submission's 999" in_payload 'AK9\*A\*1\*1\*1'
+retrieve $ACKREQ $PT_ACKREQ
+ok_if "ack retrieval with nothing waiting: Success, no payload, a message" \
+  sh -c "grep -q '<ErrorCode>Success</ErrorCode>' '$T/resp' && ! grep -q '<Payload>' '$T/resp' && grep -q 'No acknowledgment is waiting' '$T/resp'"
+retrieve $RESREQ $PT_RESREQ
+ok_if "results retrieval: the 271 for the member" \
+  sh -c "grep -q 'COREEnvelopeBatchResultsRetrievalResponse' '$T/resp' && grep -q '<PayloadType>X12_271_Response_005010X279A1</PayloadType>' '$T/resp' && grep -q 'ST\*271' '$T/payload' && grep -q 'NM1\*IL\*1\*LINDQVIST\*SAM' '$T/payload' && grep -q 'EB\*B\*IND\*\*PR\*CEDAR CHOICE PPO\*27\*35' '$T/payload'"
+ok_if "the 271's PayloadLength and CheckSum match it" bsums
+run "$CLI" validate "$T/payload"
+expect 0 "the batch 271 passes the 005010X279A1 guide"
+RES1=$RID
+cp "$T/resp" "$T/bres1"
+retrieve $RESREQ $PT_RESREQ
+ok_if "the next results retrieval: the second submission's 271, member not found" \
+  sh -c "grep -q 'ST\*271' '$T/payload' && grep -q 'AAA\*Y\*\*75\*C' '$T/payload' && ! grep -q 'EB\*' '$T/payload'"
+retrieve $RESREQ $PT_RESREQ
+ok_if "results retrieval with nothing waiting: Success, no payload" \
+  sh -c "grep -q '<ErrorCode>Success</ErrorCode>' '$T/resp' && ! grep -q '<Payload>' '$T/resp' && grep -q 'No batch results' '$T/resp'"
+retrieve $RESREQ $PT_RESREQ "$RES1"
+ok_if "a retrieval repeating its PayloadID gets the same 271 again" cmp -s "$T/resp" "$T/bres1"
+
+batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$BID1" "$T/270b1"
+post "$T/breq" "$BATCH_CT"
+retrieve $ACKREQ $PT_ACKREQ
+ok_if "a submission repeating its PayloadID is not queued twice" \
+  sh -c "grep -q '<ErrorCode>Success</ErrorCode>' '$T/resp' && ! grep -q '<Payload>' '$T/resp'"
+
+x12 270-eligibility.x12 000000802 >"$T/270b2"
+batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$(new_id)" "$T/270b2" "" \
+  0000000000000000000000000000000000000000
+post "$T/breq" "$BATCH_CT"
+ok_if "batch with a wrong CheckSum: CheckSumIllegal" in_resp '<ErrorCode>CheckSumIllegal</ErrorCode>'
+batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$(new_id)" "$T/270b2" 17
+post "$T/breq" "$BATCH_CT"
+ok_if "batch with a wrong PayloadLength: PayloadLengthIllegal" \
+  in_resp '<ErrorCode>PayloadLengthIllegal</ErrorCode>'
+x12 278-request-infusions.x12 000000803 >"$T/278b"
+batch_soap "$T/breq" $SUBMIT X12_278_Request_005010X217E1_2 "$(new_id)" "$T/278b"
+post "$T/breq" "$BATCH_CT"
+ok_if "batch of another PayloadType than the 270: PayloadTypeIllegal" \
+  in_resp '<ErrorCode>PayloadTypeIllegal</ErrorCode>'
+batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$(new_id)" "$T/278b"
+post "$T/breq" "$BATCH_CT"
+ok_if "a batch 270 whose payload is a 278: PayloadIllegal" \
+  in_resp '<ErrorCode>PayloadIllegal</ErrorCode>'
+retrieve $ACKREQ $PT_ACKREQ
+ok_if "refused submissions leave nothing waiting" sh -c "! grep -q '<Payload>' '$T/resp'"
+
+x12 270-eligibility.x12 000000804 -e 's/EQ\*30~/EQ*ZZ9~/' >"$T/270bbad"
+batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$(new_id)" "$T/270bbad"
+post "$T/breq" "$BATCH_CT"
+ok_if "a batch that breaks the guide still gets a Success receipt" \
+  in_resp '<ErrorCode>Success</ErrorCode>'
+retrieve $ACKREQ $PT_ACKREQ
+ok_if "its acknowledgment is a rejecting 999" \
+  sh -c "grep -q 'ST\*999' '$T/payload' && grep -q 'IK5\*R' '$T/payload'"
+retrieve $RESREQ $PT_RESREQ
+ok_if "and no results wait for it" sh -c "! grep -q '<Payload>' '$T/resp'"
+x12 270-eligibility.x12 000000805 -e 's/IEA\*1\*000000805/IEA*1*000000899/' >"$T/270bta1"
+batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$(new_id)" "$T/270bta1"
+post "$T/breq" "$BATCH_CT"
+retrieve $ACKREQ $PT_ACKREQ
+ok_if "a batch with a bad interchange: a TA1 waits as its acknowledgment" \
+  sh -c "grep -q '<PayloadType>X12_TA1_Response_00501X231A1</PayloadType>' '$T/resp' && grep -q 'TA1\*000000805\*[0-9]*\*[0-9]*\*R\*' '$T/payload'"
+
+# MIME batch: the same fields as form parts, the payload as bytes
+bmime()
+{
+  {
+    for kv in "PayloadType=$2" "ProcessingMode=Batch" "PayloadID=$3" \
+              "TimeStamp=2026-11-22T14:30:00Z" "SenderID=$BSENDER" \
+              "ReceiverID=CEDARVALLEYHP" "CORERuleVersion=2.2.0"; do
+      printf -- '--x12kitBoundary7f3a\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' \
+        "${kv%%=*}" "${kv#*=}"
+    done
+    if [ -n "$4" ]; then
+      printf -- '--x12kitBoundary7f3a\r\nContent-Disposition: form-data; name="PayloadLength"\r\n\r\n%s\r\n' \
+        "$(wc -c <"$4" | tr -d ' ')"
+      printf -- '--x12kitBoundary7f3a\r\nContent-Disposition: form-data; name="CheckSum"\r\n\r\n%s\r\n' \
+        "$(openssl dgst -sha1 -r "$4" | cut -d' ' -f1)"
+      printf -- '--x12kitBoundary7f3a\r\nContent-Disposition: form-data; name="Payload"\r\n\r\n'
+      cat "$4"
+      printf '\r\n'
+    fi
+    printf -- '--x12kitBoundary7f3a--\r\n'
+  } >"$1"
+}
+x12 270-eligibility.x12 000000806 >"$T/270b6"
+bmime "$T/breq" X12_270_Request_005010X279A1 "$(new_id)" "$T/270b6"
+post "$T/breq" "$MIME_CT"
+ok_if "MIME batch submission: a MIME receipt with Success and no payload" \
+  sh -c "grep -qi '^content-type: multipart/form-data' '$T/hdr' && grep -q 'Success' '$T/resp' && grep -q 'Batch' '$T/resp' && ! grep -q 'name=\"Payload\"' '$T/resp'"
+bmime "$T/breq" $PT_RESREQ "$(new_id)"
+post "$T/breq" "$MIME_CT"
+ok_if "MIME results retrieval: the 271 as bytes" \
+  sh -c "grep -q 'X12_271_Response_005010X279A1' '$T/resp' && grep -q 'ST\*271' '$T/resp'"
+retrieve $ACKREQ $PT_ACKREQ
+ok_if "the acknowledgment of the MIME batch waits too" in_payload 'AK9\*A'
+
+# the limit per sender: 100 accepted submissions fill it, the next is refused
+BSENDER=CAPCLINIC
+i=1
+: >"$T/curlcfg"
+while [ $i -le 101 ]; do
+  x12 270-eligibility.x12 "$(printf '0000019%02d' $((i % 100)))" >"$T/cap$i.x12"
+  [ $i = 101 ] && x12 270-eligibility.x12 000002001 >"$T/cap$i.x12"
+  batch_soap "$T/cap$i" $SUBMIT X12_270_Request_005010X279A1 "$(new_id)" "$T/cap$i.x12"
+  [ $i = 1 ] || echo next >>"$T/curlcfg"
+  printf 'url = "%s"\ncacert = "%s"\ndata-binary = "@%s"\nheader = "%s"\noutput = "%s"\n' \
+    "$URL" "$T/ca.pem" "$T/cap$i" "$(printf '%s' "$BATCH_CT" | sed 's/"/\\"/g')" "$T/cap$i.resp" >>"$T/curlcfg"
+  i=$((i + 1))
+done
+curl -s -K "$T/curlcfg" 2>"$T/curl.err" || tap_diag "curl: $(head -c 300 "$T/curl.err")"
+ok_if "submissions up to the limit per sender are received" \
+  sh -c "grep -q '<ErrorCode>Success</ErrorCode>' '$T/cap100.resp' && grep -q '<ErrorCode>Success</ErrorCode>' '$T/cap1.resp'"
+ok_if "the submission past the limit is refused with ErrorCode Receiver" \
+  sh -c "grep -q '<ErrorCode>Receiver</ErrorCode>' '$T/cap101.resp' && grep -q 'retrieve them' '$T/cap101.resp'"
+retrieve $ACKREQ $PT_ACKREQ
+retrieve $RESREQ $PT_RESREQ
+batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$(new_id)" "$T/cap101.x12"
+post "$T/breq" "$BATCH_CT"
+ok_if "retrieving makes room again" in_resp '<ErrorCode>Success</ErrorCode>'
+BSENDER=NORTHWINDINF
 
 # the log: one line per request, no patient data
 ok_if "the log has a line per request with PayloadID and outcome" \
@@ -353,12 +593,44 @@ ok_if "fault ack999: a 999 instead of the 271" \
 start f8 --fault ta1
 fault_post
 ok_if "fault ta1: a TA1 instead of the 271" in_resp 'TA1\*000000[0-9]*\*[0-9]*\*[0-9]*\*A\*000'
+start f9 --fault drop
+x12 270-eligibility.x12 000000811 >"$T/270fb"
+FID=$(new_id)
+batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$FID" "$T/270fb"
+post "$T/breq" "$BATCH_CT"
+ok_if "fault drop on a batch submission: no answer" sh -c "[ '$rc' -ne 0 ] && [ ! -s '$T/resp' ]"
+post "$T/breq" "$BATCH_CT"
+ok_if "the submission repeated with its PayloadID gets the receipt" \
+  sh -c "grep -q '<PayloadID>$FID</PayloadID>' '$T/resp' && grep -q '<ErrorCode>Success</ErrorCode>' '$T/resp'"
+retrieve $RESREQ $PT_RESREQ
+ok_if "fault drop on a results retrieval: no answer" sh -c "[ '$rc' -ne 0 ] && [ ! -s '$T/resp' ]"
+retrieve $RESREQ $PT_RESREQ "$RID"
+ok_if "the retrieval repeated with its PayloadID gets the 271 it lost" \
+  sh -c "grep -q 'NM1\*IL\*1\*LINDQVIST\*SAM' '$T/payload'"
 start main2
 x12 270-eligibility.x12 000000601 -e 's/CVK300418826/CVK399000002/' -e 's/LINDQVIST\*SAM/SLOW*SAM/' >"$T/270s"
 soap "$T/req" "$T/270s" X12_270_Request_005010X279A1 "$(new_id)"
 post "$T/req" "$SOAP_CT" -w '%{time_total}'
 ok_if "a fault set for one member in the rules file applies to that member" \
   sh -c "echo '$code' | awk '{ exit !(\$1 >= 1.4) }'"
+# certified periods from the rules: start and end of an <auth> rule
+sed 's|<auth procedure="96365" diagnosis="F332" decision="certified" cert-prefix="CV"/>|<auth procedure="96365" diagnosis="F332" decision="certified" cert-prefix="CV" start="20261201" end="20270531"/>|' \
+  "$RULES" >"$T/rules-dates.xml"
+RULES_SAVED=$RULES
+RULES=$T/rules-dates.xml
+start dates
+RULES=$RULES_SAVED
+x12 278-request-infusions.x12 000000321 >"$T/278d"
+soap "$T/req" "$T/278d" X12_278_Request_005010X217E1_2 "$(new_id)"
+post "$T/req" "$SOAP_CT"
+payload
+ok_if "a rule's start and end give the certified period (DTP*007) of its line" \
+  sh -c "grep -q 'DTP\*472\*RD8\*20261207-20261231~DTP\*007\*RD8\*20261201-20270531~SV1\*HC:96365\*' '$T/payload' && [ \$(grep -o 'DTP\*007' '$T/payload' | wc -l) = 1 ]"
+run "$CLI" validate "$T/payload"
+expect 0 "the 278 response with certified periods passes the 005010X217 guide"
+sed 's|decision="pended"/>|decision="pended" start="2026-12-01"/>|' "$RULES" >"$T/rules-baddate.xml"
+run "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" --rules "$T/rules-baddate.xml"
+expect 1 "a rule date not written CCYYMMDD is refused with the line" has_err 'line [0-9]*: start and end'
 run "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" --rules "$RULES" --fault bogus
 expect 2 "an unknown fault is a usage error"
 
