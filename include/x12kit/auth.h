@@ -157,8 +157,12 @@ typedef struct x12kit_278_request {
   const char *place_of_service;  /* UM04-1 with qualifier "B": 2 digits ("11" office,
                                     "19", "22" outpatient hospital, "49"); optional */
   const char *level_of_service;  /* UM06: "E" elective, "U" urgent, "03" emergency */
-  const char *previous_auth;     /* REF*BB: the authorization being renewed, revised or
-                                    extended, 1-50; optional */
+  const char *previous_auth;     /* REF*BB: the authorization being renewed, revised,
+                                    extended, appealed or cancelled (the certification
+                                    number, HCR02, of the earlier decision), 1-50; optional */
+  const char *previous_reference;/* REF*NT: the payer's administrative reference number of
+                                    the earlier review (its response's REF*NT), for a review
+                                    that got no certification number, 1-50; optional */
   const char *from;              /* DTP AAH, D8 (or RD8 with to); optional */
   const char *to;                /* end of the requested period (RD8); needs from */
   const char *const *diagnoses;  /* HI: ICD-10-CM codes, "F33.2" or "F332"; the first is the

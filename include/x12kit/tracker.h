@@ -111,7 +111,7 @@ typedef struct x12kit_tracker x12kit_tracker;
 typedef struct x12kit_tracker_result x12kit_tracker_result;
 
 /* Layout version this library writes (PRAGMA user_version). */
-#define X12KIT_TRACKER_SCHEMA_VERSION 1
+#define X12KIT_TRACKER_SCHEMA_VERSION 2
 
 /* Flags of x12kit_tracker_open(). */
 #define X12KIT_TRACKER_NO_CREATE 0x1u     /* a missing file is X12KIT_ERR_IO, not created */
@@ -280,6 +280,12 @@ typedef struct x12kit_tracked_request {
   const x12kit_tracked_service *services;
   size_t nrejections;          /* AAAs of the latest response */
   const x12kit_tracked_rejection *rejections;
+  /* follow-ups (layout version 2) */
+  const char *certification_type; /* UM02 of its 2000E: "I", "1"/"2" appeal, "S", "4", "3" */
+  int64_t follows;             /* the request whose decision it follows up (it cites that
+                                  decision's HCR02 in REF BB, or its REF NT), 0 when none */
+  const char *follows_reference; /* that request's BHT03 */
+  const char *decided;         /* BHT04 (CCYYMMDD) of the latest response, "" when none */
 } x12kit_tracked_request;
 
 /* A response, in a request's history or unmatched.  Valid during the callback only. */

@@ -80,6 +80,18 @@ static const char status_help[] =
   "      --history          also list every response of each request, oldest\n"
   "                         first (JSON always has it)\n"
   "      --json             write JSON instead of text\n"
+  "      --window DAYS      days a payer allows for an appeal (default: the window\n"
+  "                         file's entry for the payer, else 180)\n"
+  "      --window-file FILE lines PAYER_ID = DAYS and default = DAYS (default:\n"
+  "                         $X12KIT_APPEAL_WINDOWS when set)\n"
+  "      --today YYYY-MM-DD count days left from this date (default today, UTC)\n"
+  "\n"
+  "A follow-up (appeal, revision, extension, cancellation: see " CLI_NAME " auth\n"
+  "appeal --help) is linked to the request whose decision it cites, and\n"
+  "each request of such a chain shows it: request, decision, appeal,\n"
+  "decision.  A request denied or cut back and not appealed yet shows its\n"
+  "appeal deadline (decision date plus the window), marked when due within\n"
+  "14 days or overdue.\n"
   "\n"
   "Exit status:\n"
   "  0  the list was written (it may be empty)\n"
@@ -87,7 +99,12 @@ static const char status_help[] =
   "  3  the database cannot be opened or read, or the output cannot be written\n"
   "  4  internal error (out of memory)\n";
 
-enum { OPT_DB = 256, OPT_SCHEMAS, OPT_REFERENCE, OPT_STATE, OPT_JSON, OPT_HISTORY };
+enum { OPT_DB = 256, OPT_SCHEMAS, OPT_REFERENCE, OPT_STATE, OPT_JSON, OPT_HISTORY, OPT_WINDOW,
+       OPT_WINDOW_FILE, OPT_TODAY };
+
+/* A deadline this close (days) is "coming due". */
+#define DUE_SOON_DAYS 14
+#define MAX_WINDOW_FILE (1024u * 1024u)
 
 typedef struct opts {
   const char *db;
@@ -96,6 +113,9 @@ typedef struct opts {
   int state;
   int json;
   int history;
+  long window;                 /* --window DAYS, 0 when not given */
+  const char *window_file;     /* --window-file, else $X12KIT_APPEAL_WINDOWS */
+  const char *today;           /* --today YYYY-MM-DD (tests), else today in UTC */
 } opts;
 
 /* Returns -1 to go on, or an exit status. */
@@ -109,6 +129,9 @@ static int read_options(int argc, char **argv, int track, opts *o)
     { "state", required_argument, NULL, OPT_STATE },
     { "json", no_argument, NULL, OPT_JSON },
     { "history", no_argument, NULL, OPT_HISTORY },
+    { "window", required_argument, NULL, OPT_WINDOW },
+    { "window-file", required_argument, NULL, OPT_WINDOW_FILE },
+    { "today", required_argument, NULL, OPT_TODAY },
     { NULL, 0, NULL, 0 }
   };
   const char *usage = track ? track_usage : status_usage;
@@ -152,6 +175,24 @@ static int read_options(int argc, char **argv, int track, opts *o)
     case OPT_HISTORY:
       o->history = 1;
       break;
+    case OPT_WINDOW: {
+      char *end;
+      o->window = strtol(optarg, &end, 10);
+      if (*optarg < '0' || *optarg > '9' || *end || o->window < 1 ||
+          o->window > X12KIT_APPEAL_WINDOW_MAX)
+        return cli_usage_error(usage, "--window takes a number of days from 1 to 3650");
+      break;
+    }
+    case OPT_WINDOW_FILE:
+      o->window_file = optarg;
+      break;
+    case OPT_TODAY: {
+      char check[11];
+      if (x12kit_date_add_days(optarg, 0, check) != X12KIT_OK)
+        return cli_usage_error(usage, "--today takes a date, YYYY-MM-DD");
+      o->today = optarg;
+      break;
+    }
     default:
       return cli_usage_error(usage, optopt ? "unknown or incomplete option" : "unknown option");
     }
@@ -458,7 +499,168 @@ typedef struct lister {
   unsigned long count;
   int failed;                  /* CLI_* status of a failure inside a callback */
   json_t *array;               /* JSON: where requests or responses go */
+  struct link *links;          /* every tracked request, for chains and deadlines */
+  size_t nlinks, caplinks;
+  char today[11];
+  char *windows;               /* the window file's text, NULL without one */
+  size_t windows_len;
 } lister;
+
+/* What a chain needs of each request: read once before the listing. */
+typedef struct link {
+  int64_t id, follows;
+  char reference[51], payer[81], decided[9], cert_type[2];
+  int state;
+} link;
+
+static int collect_link(void *ud, const x12kit_tracked_request *r)
+{
+  lister *l = ud;
+  link *k;
+
+  if (l->nlinks == l->caplinks) {
+    size_t nc = l->caplinks ? l->caplinks * 2 : 64;
+    link *v = realloc(l->links, nc * sizeof *v);
+    if (v == NULL) {
+      l->failed = cli_nomem();
+      return 1;
+    }
+    l->links = v;
+    l->caplinks = nc;
+  }
+  k = &l->links[l->nlinks++];
+  memset(k, 0, sizeof *k);
+  k->id = r->id;
+  k->follows = r->follows;
+  k->state = r->state;
+  snprintf(k->reference, sizeof k->reference, "%s", r->reference);
+  snprintf(k->payer, sizeof k->payer, "%s", r->payer_id);
+  snprintf(k->decided, sizeof k->decided, "%s", r->decided);
+  snprintf(k->cert_type, sizeof k->cert_type, "%s", r->certification_type);
+  return 0;
+}
+
+static const link *link_of(const lister *l, int64_t id)
+{
+  size_t i;
+
+  for (i = 0; i < l->nlinks; i++)
+    if (l->links[i].id == id)
+      return &l->links[i];
+  return NULL;
+}
+
+/* What a request is, from its UM02. */
+static const char *kind_word(const char *um02)
+{
+  if (strcmp(um02, "1") == 0)
+    return "immediate appeal";
+  if (strcmp(um02, "2") == 0)
+    return "appeal";
+  if (strcmp(um02, "S") == 0)
+    return "revision";
+  if (strcmp(um02, "4") == 0)
+    return "extension";
+  if (strcmp(um02, "3") == 0)
+    return "cancellation";
+  return "request";
+}
+
+static int is_appeal(const char *um02)
+{
+  return strcmp(um02, "1") == 0 || strcmp(um02, "2") == 0;
+}
+
+/* The first request of |k|'s chain (bounded: a damaged file cannot loop us). */
+static const link *chain_root(const lister *l, const link *k)
+{
+  size_t steps = 0;
+  const link *p;
+
+  while (k->follows && steps++ < l->nlinks && (p = link_of(l, k->follows)) != NULL)
+    k = p;
+  return k;
+}
+
+/* The follow-up of |k| recorded first, NULL when none. */
+static const link *next_of(const lister *l, const link *k)
+{
+  size_t i;
+
+  for (i = 0; i < l->nlinks; i++)
+    if (l->links[i].follows == k->id && l->links[i].id != k->id)
+      return &l->links[i];
+  return NULL;
+}
+
+static int denied_state(int s)
+{
+  return s == X12KIT_AUTH_NOT_CERTIFIED || s == X12KIT_AUTH_PARTIAL || s == X12KIT_AUTH_MODIFIED;
+}
+
+/*
+ * The appeal deadline of |k|: only for a decision that denied or cut
+ * back something and that no appeal follows yet.  Returns 1 and fills
+ * |deadline| and |left| then.
+ */
+static int deadline_of(const lister *l, const link *k, char deadline[11], long *left)
+{
+  char decided[11];
+  long window = X12KIT_APPEAL_WINDOW_DEFAULT;
+  size_t i;
+
+  if (!denied_state(k->state) || strlen(k->decided) != 8)
+    return 0;
+  for (i = 0; i < l->nlinks; i++)
+    if (l->links[i].follows == k->id && is_appeal(l->links[i].cert_type))
+      return 0;
+  snprintf(decided, sizeof decided, "%.4s-%.2s-%.2s", k->decided, k->decided + 4,
+           k->decided + 6);
+  if (l->o->window)
+    window = l->o->window;
+  else if (l->windows &&
+           x12kit_appeal_window(l->windows, l->windows_len, k->payer, &window, NULL) != X12KIT_OK)
+    window = X12KIT_APPEAL_WINDOW_DEFAULT;
+  if (x12kit_date_add_days(decided, window, deadline) != X12KIT_OK ||
+      x12kit_date_diff(l->today, deadline, left) != X12KIT_OK)
+    return 0;
+  return 1;
+}
+
+static void print_chain(const lister *l, const x12kit_tracked_request *r)
+{
+  const link *k = link_of(l, r->id), *p;
+  size_t steps = 0;
+  char deadline[11];
+  long left;
+
+  if (k == NULL)
+    return;
+  if (k->follows && (p = link_of(l, k->follows)) != NULL) {
+    printf("  %s of ", kind_word(k->cert_type));
+    cli_put_safe(stdout, p->reference);
+    printf("\n");
+  }
+  if (k->follows || next_of(l, k)) {
+    printf("  chain: ");
+    for (p = chain_root(l, k); p && steps++ <= l->nlinks; p = next_of(l, p)) {
+      if (steps > 1)
+        printf(" -> %s ", kind_word(p->cert_type));
+      cli_put_safe(stdout, p->reference);
+      printf(" (%s)", x12kit_auth_state_text(p->state));
+    }
+    printf("\n");
+  }
+  if (deadline_of(l, k, deadline, &left)) {
+    printf("  appeal deadline %s: ", deadline);
+    if (left < 0)
+      printf("OVERDUE by %ld day%s\n", -left, left == -1 ? "" : "s");
+    else if (left <= DUE_SOON_DAYS)
+      printf("DUE SOON, %ld day%s left\n", left, left == 1 ? "" : "s");
+    else
+      printf("%ld days left\n", left);
+  }
+}
 
 static int text_response(void *ud, const x12kit_tracked_response *r)
 {
@@ -494,6 +696,7 @@ static int text_request(void *ud, const x12kit_tracked_request *r)
   printf("  ");
   print_state(stdout, r->state, r->action, r->nrejections ? r->rejections[0].reason : "");
   printf("\n");
+  print_chain(l, r);
   if (*r->certification || *r->approved_from) {
     printf("  ");
     if (*r->certification) {
@@ -713,6 +916,17 @@ static int json_request(void *ud, const x12kit_tracked_request *r)
   }
   cli_jset(o, "services", a);
   cli_jset(o, "rejections", jrejections(r->rejections, r->nrejections));
+  cli_jset(o, "kind", cli_jstr(kind_word(r->certification_type)));
+  cli_jset(o, "follows", cli_jopt(r->follows_reference));
+  {
+    const link *k = link_of(l, r->id);
+    char deadline[11];
+    long left;
+    if (k && deadline_of(l, k, deadline, &left)) {
+      cli_jset(o, "appeal_deadline", cli_jstr(deadline));
+      cli_jset(o, "appeal_days_left", json_integer(left));
+    }
+  }
   saved = l->array;
   l->array = json_array();
   rc = x12kit_tracker_history(l->t, r->id, json_response, l, &err);
@@ -748,6 +962,46 @@ static int list_failed(lister *l, int rc, const x12kit_error *err)
   return rc == X12KIT_ERR_ARG ? CLI_INTERNAL : CLI_IO;
 }
 
+/* Today, the window file and every request's link, before the listing. */
+static int prepare_chains(lister *l, x12kit_tracker *t)
+{
+  const char *wf = l->o->window_file, *name = NULL;
+  x12kit_error err;
+  time_t now;
+  struct tm tm;
+  long days;
+  int rc;
+
+  if (l->o->today) {
+    snprintf(l->today, sizeof l->today, "%s", l->o->today);
+  } else {
+    now = time(NULL);
+    if (gmtime_r(&now, &tm) == NULL || strftime(l->today, sizeof l->today, "%Y-%m-%d", &tm) != 10)
+      l->today[0] = '\0';
+  }
+  if (wf == NULL && l->o->window == 0) {
+    wf = getenv("X12KIT_APPEAL_WINDOWS");
+    if (wf != NULL && *wf == '\0')
+      wf = NULL;
+  }
+  if (wf != NULL && l->o->window == 0) {
+    rc = cli_read_file(wf, MAX_WINDOW_FILE, &name, &l->windows, &l->windows_len);
+    if (rc != CLI_OK)
+      return rc;
+    /* a malformed file is reported now, not skipped silently later */
+    if (x12kit_appeal_window(l->windows, l->windows_len, "", &days, &err) != X12KIT_OK) {
+      fprintf(stderr, "%s: %s:%lu: %s\n", CLI_NAME, name, err.pos.line, err.text);
+      return CLI_INVALID;
+    }
+  }
+  if (t == NULL)
+    return CLI_OK;
+  rc = x12kit_tracker_list(t, NULL, collect_link, l, &err);
+  if (rc)
+    return list_failed(l, rc, &err);
+  return CLI_OK;
+}
+
 static int status_run(const opts *o, const char *path, x12kit_tracker *t)
 {
   x12kit_tracker_filter f;
@@ -769,6 +1023,9 @@ static int status_run(const opts *o, const char *path, x12kit_tracker *t)
     cli_jset(root, "database", cli_jstr(path));
     l.array = requests;
   }
+  rc = prepare_chains(&l, t);
+  if (rc != CLI_OK)
+    goto out;
   if (t) {
     rc = x12kit_tracker_list(t, &f, o->json ? json_request : text_request, &l, &err);
     if (rc) {
@@ -800,6 +1057,8 @@ static int status_run(const opts *o, const char *path, x12kit_tracker *t)
     rc = CLI_OK;
   }
 out:
+  free(l.links);
+  free(l.windows);
   json_decref(requests);
   json_decref(unmatched);
   json_decref(root);

@@ -216,6 +216,7 @@ typedef struct server {
   size_t n_boxes;
   unsigned long control;   /* ISA13/GS06 of the next answer */
   unsigned long cert;      /* the next certification number */
+  unsigned long review;    /* the next administrative reference (REF NT) */
 } server;
 
 /* ---- what a request's X12 says ---- */
@@ -910,9 +911,21 @@ static int write_278(server *s, x12kit_writer *w, const xctx *c, const serve_mem
       (f->trn2[0] && SEG(w, "TRN", "2", f->trn2, f->trn3)) || write_um(w, f) ||
       write_hcr(w, &ev))
     return -1;
-  /* an appeal or cancellation names the review it is about */
-  if ((appeal || cancel) && f->prev_ref[0] && SEG(w, "REF", f->prev_qual, f->prev_ref))
+  /* An appeal or cancellation names the review it is about: by its
+     authorization number (BB), or for a cancellation by whichever number
+     it cited.  Every other answer carries the payer's own reference for
+     this review (NT), which a follow-up can cite when no certification
+     number was given (a denial, a pended request). */
+  if ((cancel || (appeal && strcmp(f->prev_qual, "BB") == 0)) && f->prev_ref[0] &&
+      SEG(w, "REF", f->prev_qual, f->prev_ref))
     return -1;
+  if (!cancel) {
+    char admin[24];
+
+    snprintf(admin, sizeof admin, "SIMR%08lu", s->review++);
+    if (SEG(w, "REF", "NT", admin))
+      return -1;
+  }
   if (f->n_dx) {
     if (x12kit_writer_begin(w, "HI"))
       return -1;
@@ -1901,6 +1914,7 @@ int cmd_serve(int argc, char **argv)
   memset(&s, 0, sizeof s);
   s.control = 1;
   s.cert = 1;
+  s.review = 1;
   opterr = 0;
   optind = 1;
   while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

@@ -258,6 +258,9 @@ static int check_event(const ctx *c, const x12kit_278_request *r, const char dob
     TRY(check_code(c, r->level_of_service, "level of service (UM06)", "2000E", "UM", 6));
   if (given(r->previous_auth))
     TRY(x12kitp_check_text(r->previous_auth, "previous authorization number", 1, 50, c->err));
+  if (given(r->previous_reference))
+    TRY(x12kitp_check_text(r->previous_reference, "previous review reference number (REF NT)",
+                           1, 50, c->err));
 
   if (given(r->to) && !given(r->from))
     return bad(c->err, "end date needs the start date");
@@ -609,6 +612,8 @@ int x12kit_278_write(const x12kit_278_request *r, const x12kit_schema *schema,
   um(&o, r);
   if (given(r->previous_auth))
     SEG(&o, "REF", "BB", r->previous_auth);
+  if (given(r->previous_reference))
+    SEG(&o, "REF", "NT", r->previous_reference);
   if (given(r->from))
     dtp(&o, "AAH", r->from, r->to);
   if (r->ndiagnoses > 0) {

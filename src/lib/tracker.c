@@ -248,8 +248,10 @@ static int create_layout(x12kit_tracker *t, x12kit_error *err)
   rc = query_int(t, "PRAGMA user_version", 0, 0, &version);
   if (rc == SQLITE_OK && version == 0) {
     rc = exec(t, layout_sql);
-    snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d",
-             APPLICATION_ID, X12KIT_TRACKER_SCHEMA_VERSION);
+    /* version 1, then migrate() adds what later versions need: one path for
+       new files and old ones */
+    snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=1",
+             APPLICATION_ID);
     if (rc == SQLITE_OK)
       rc = exec(t, sql);
   }
@@ -258,6 +260,48 @@ static int create_layout(x12kit_tracker *t, x12kit_error *err)
   if (rc != SQLITE_OK) {
     exec(t, "ROLLBACK");
     return db_error(err, rc, "creating the tables");
+  }
+  return X12KIT_OK;
+}
+
+/*
+ * Version 2 adds the follow-ups of a decision (appeal, revision,
+ * extension, cancellation): the request's UM02 and the earlier review it
+ * cites (REF BB or NT), a response's own reference (REF NT), and the
+ * link from a follow-up to the request it follows up.  Columns are added
+ * with defaults, so version 1 rows read as "initial, cites nothing".
+ */
+static const char migrate_2_sql[] =
+  "ALTER TABLE message ADD COLUMN cert_type TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE message ADD COLUMN prev_qualifier TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE message ADD COLUMN prev_ref TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE message ADD COLUMN admin_ref TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE message ADD COLUMN follows_id INTEGER REFERENCES message(id);"
+  "CREATE INDEX IF NOT EXISTS message_follows ON message(follows_id);"
+  "PRAGMA user_version=2";
+
+/* Brings a version 1 layout to the current one, in one write transaction. */
+static int migrate(x12kit_tracker *t, x12kit_error *err)
+{
+  int64_t version = 0;
+  int rc = query_int(t, "PRAGMA user_version", 0, 0, &version);
+
+  if (rc != SQLITE_OK)
+    return db_error(err, rc, "reading the layout version");
+  if (version >= X12KIT_TRACKER_SCHEMA_VERSION)
+    return X12KIT_OK;
+  rc = exec(t, "BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK)
+    return db_error(err, rc, "upgrading the tables");
+  /* another process may have upgraded it while we waited */
+  rc = query_int(t, "PRAGMA user_version", 0, 0, &version);
+  if (rc == SQLITE_OK && version == 1)
+    rc = exec(t, migrate_2_sql);
+  if (rc == SQLITE_OK)
+    rc = exec(t, "COMMIT");
+  if (rc != SQLITE_OK) {
+    exec(t, "ROLLBACK");
+    return db_error(err, rc, "upgrading the tables to layout version 2");
   }
   return X12KIT_OK;
 }
@@ -430,6 +474,9 @@ int x12kit_tracker_open(x12kit_tracker **out, const char *path, unsigned flags,
     if (rc)
       goto fail;
   }
+  rc = migrate(t, err);
+  if (rc)
+    goto fail;
   *out = t;
   return X12KIT_OK;
 fail:
@@ -493,6 +540,9 @@ typedef struct xtx {
   size_t nrejs, caprejs;
   int state;
   char action[3], cert[51], reason[31];
+  char cert_type[2];           /* UM02 of the first 2000E */
+  char prev_qual[3], prev_ref[51]; /* request: REF BB or NT of the first 2000E */
+  char admin_ref[51];          /* response: REF NT of the first 2000E */
 } xtx;
 
 typedef struct xrun {
@@ -626,6 +676,20 @@ static int on_segment_node(walker *w, const x12kit_node *n, const char *loop)
     snprintf(v->loop, sizeof v->loop, "%s", loop);
     COPY(v->reason, el(n, "AAA03"));
     COPY(v->follow_up, el(n, "AAA04"));
+  } else if (in_line && ln && !ln->service && ln->event == 1 &&
+             (strcmp(id, "UM") == 0 || strcmp(id, "REF") == 0)) {
+    /* the follow-up facts of the first request (2000E) */
+    if (strcmp(id, "UM") == 0) {
+      COPY(tx->cert_type, el(n, "UM02"));
+    } else if (tx->kind == KIND_REQUEST && tx->prev_ref[0] == '\0') {
+      x12kit_slice q = el(n, "REF01");
+      if (x12kit_slice_eq(q, "BB") || x12kit_slice_eq(q, "NT")) {
+        COPY(tx->prev_qual, q);
+        COPY(tx->prev_ref, el(n, "REF02"));
+      }
+    } else if (tx->kind == KIND_RESPONSE && x12kit_slice_eq(el(n, "REF01"), "NT")) {
+      COPY(tx->admin_ref, el(n, "REF02"));
+    }
   } else if (in_line && ln) {
     if (strcmp(id, "TRN") == 0) {
       xtrace *v = grow(w->r->mem, tx->traces, &tx->captraces, tx->ntraces, sizeof *v);
@@ -1105,6 +1169,60 @@ static int match_one(x12kit_tracker *t, const char *sql, int64_t id, int64_t *re
   return query_int(t, sql, id, 0, request);
 }
 
+/*
+ * A follow-up (a request citing REF BB or NT) is linked to the request
+ * whose decision it cites: a linked response whose certification number
+ * (HCR02, of the event or a line) is the BB, or whose REF NT is the NT,
+ * the payer agreeing when both sides name one; the latest such response
+ * wins.  A follow-up never follows itself.
+ */
+static const char follow_up_sql[] =
+  "UPDATE message SET follows_id = ("
+  " SELECT r.request_id FROM message r, message q WHERE q.id = ?1 AND r.kind = 2"
+  "  AND r.request_id IS NOT NULL AND r.request_id <> ?1"
+  "  AND (r.payer_id = '' OR q.payer_id = '' OR r.payer_id = q.payer_id)"
+  "  AND ((q.prev_qualifier = 'BB' AND (r.hcr_cert = q.prev_ref OR EXISTS (SELECT 1 FROM line l"
+  "        WHERE l.message_id = r.id AND l.hcr_cert = q.prev_ref)))"
+  "       OR (q.prev_qualifier = 'NT' AND r.admin_ref = q.prev_ref))"
+  "  ORDER BY r.created DESC, r.id DESC LIMIT 1)"
+  " WHERE id = ?1 AND prev_ref <> ''";
+
+static int follow_up(x12kit_tracker *t, int64_t id)
+{
+  sqlite3_stmt *st;
+  int rc = prep(t, &st, follow_up_sql);
+
+  if (rc != SQLITE_OK)
+    return rc;
+  bind_i(st, 1, id);
+  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(t->db);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Links the unlinked follow-ups that cite response |resp| (now linked to |request|). */
+static int follow_ups_of(x12kit_tracker *t, int64_t resp, int64_t request)
+{
+  sqlite3_stmt *st;
+  int rc = prep(t, &st,
+                "UPDATE message SET follows_id = ?2 WHERE kind = 1 AND follows_id IS NULL"
+                " AND id <> ?2 AND prev_ref <> '' AND EXISTS (SELECT 1 FROM message r"
+                "  WHERE r.id = ?1"
+                "  AND (r.payer_id = '' OR message.payer_id = '' OR r.payer_id = message.payer_id)"
+                "  AND ((message.prev_qualifier = 'BB' AND (r.hcr_cert = message.prev_ref"
+                "        OR EXISTS (SELECT 1 FROM line l WHERE l.message_id = r.id"
+                "                   AND l.hcr_cert = message.prev_ref)))"
+                "       OR (message.prev_qualifier = 'NT' AND r.admin_ref = message.prev_ref)))");
+
+  if (rc != SQLITE_OK)
+    return rc;
+  bind_i(st, 1, resp);
+  bind_i(st, 2, request);
+  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(t->db);
+  sqlite3_finalize(st);
+  return rc;
+}
+
 static int store_tx(x12kit_tracker *t, const xtx *tx, int64_t now, x12kit_tracked_outcome *o)
 {
   sqlite3_stmt *st;
@@ -1119,7 +1237,8 @@ static int store_tx(x12kit_tracker *t, const xtx *tx, int64_t now, x12kit_tracke
   rc = prep(t, &st,
             "INSERT INTO message (kind, recorded_at, sender, receiver, interchange, grp, control,"
             " reference, created, type_code, payer_id, npi, state, hcr_action, hcr_cert,"
-            " hcr_reason) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+            " hcr_reason, cert_type, prev_qualifier, prev_ref, admin_ref)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)"
             " ON CONFLICT DO NOTHING");
   if (rc != SQLITE_OK)
     return rc;
@@ -1139,6 +1258,10 @@ static int store_tx(x12kit_tracker *t, const xtx *tx, int64_t now, x12kit_tracke
   bind_s(st, 14, tx->action);
   bind_s(st, 15, tx->cert);
   bind_s(st, 16, tx->reason);
+  bind_s(st, 17, tx->cert_type);
+  bind_s(st, 18, tx->prev_qual);
+  bind_s(st, 19, tx->prev_ref);
+  bind_s(st, 20, tx->admin_ref);
   rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(t->db);
   inserted = rc == SQLITE_OK && sqlite3_changes(t->db) == 1;
   id = sqlite3_last_insert_rowid(t->db);
@@ -1173,7 +1296,9 @@ static int store_tx(x12kit_tracker *t, const xtx *tx, int64_t now, x12kit_tracke
   if (rc != SQLITE_OK)
     return rc;
   if (tx->kind == KIND_REQUEST) {
-    rc = adopt(t, id, &o->adopted);
+    rc = follow_up(t, id);
+    if (rc == SQLITE_OK)
+      rc = adopt(t, id, &o->adopted);
     if (rc == SQLITE_OK)
       rc = load_outcome(t, id, o);
     return rc;
@@ -1206,6 +1331,9 @@ static int store_tx(x12kit_tracker *t, const xtx *tx, int64_t now, x12kit_tracke
       unsigned long more = 0;
       rc = adopt(t, request, &more);
     }
+    /* follow-ups recorded before this decision cite it now */
+    if (rc == SQLITE_OK)
+      rc = follow_ups_of(t, id, request);
   }
   if (rc == SQLITE_OK)
     rc = load_outcome(t, id, o);
@@ -1458,6 +1586,10 @@ static int build_request(x12kit_tracker *t, arena *a, sqlite3_stmt *q, x12kit_tr
   r->submitted_at = col_i(q, 5);
   r->updated_at = r->submitted_at;
   r->trace = acol(a, q, 6, &fail);
+  r->certification_type = acol(a, q, 7, &fail);
+  r->follows = col_i(q, 8);
+  r->follows_reference = acol(a, q, 9, &fail);
+  r->decided = "";
   r->state = X12KIT_AUTH_SUBMITTED;
   r->action = r->certification = r->reason = "";
   r->approved_from = r->approved_to = r->approved_quantity = "";
@@ -1469,7 +1601,8 @@ static int build_request(x12kit_tracker *t, arena *a, sqlite3_stmt *q, x12kit_tr
             " (SELECT count(*) FROM message WHERE kind = 2 AND request_id = ?1),"
             " (SELECT max(recorded_at) FROM message WHERE kind = 2 AND request_id = ?1),"
             " (SELECT hcr_cert FROM message WHERE kind = 2 AND request_id = ?1 AND hcr_cert <> ''"
-            "  ORDER BY created DESC, id DESC LIMIT 1)"
+            "  ORDER BY created DESC, id DESC LIMIT 1),"
+            " substr(created, 1, 8)"
             " FROM message WHERE kind = 2 AND request_id = ?1 ORDER BY created DESC, id DESC"
             " LIMIT 1");
   if (rc != SQLITE_OK)
@@ -1488,6 +1621,7 @@ static int build_request(x12kit_tracker *t, arena *a, sqlite3_stmt *q, x12kit_tr
       r->updated_at = col_i(st, 6);
     if (!*r->certification)
       r->certification = acol(a, st, 7, &fail);
+    r->decided = acol(a, st, 8, &fail);
     rc = SQLITE_OK;
   } else if (rc == SQLITE_DONE) {
     rc = SQLITE_OK;
@@ -1632,7 +1766,9 @@ int x12kit_tracker_list(x12kit_tracker *t, const x12kit_tracker_filter *filter,
   rc = prep(t, &q,
             "SELECT id, reference, created, payer_id, npi, recorded_at,"
             " (SELECT number FROM trace WHERE message_id = message.id AND trn_type = '1'"
-            "  ORDER BY ordinal LIMIT 1)"
+            "  ORDER BY ordinal LIMIT 1),"
+            " cert_type, coalesce(follows_id, 0),"
+            " coalesce((SELECT f.reference FROM message f WHERE f.id = message.follows_id), '')"
             " FROM message WHERE kind = 1 AND (?1 IS NULL OR reference = ?1) ORDER BY id");
   if (rc == SQLITE_OK) {
     if (ref)

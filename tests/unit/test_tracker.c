@@ -1063,6 +1063,82 @@ static void test_newer_version_refused(void **state)
   x12kit_tracker_close(t);
 }
 
+/*
+ * A version 1 file, as x12kit wrote it before follow-ups were tracked,
+ * with one request in it: opened, it is upgraded in place to the
+ * current layout, keeps its row, and records and lists as a new one.
+ */
+static void test_version_1_upgraded(void **state)
+{
+  static const char v1[] =
+    "CREATE TABLE message (id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+    " recorded_at INTEGER NOT NULL, sender TEXT NOT NULL, receiver TEXT NOT NULL,"
+    " interchange TEXT NOT NULL, grp TEXT NOT NULL, control TEXT NOT NULL,"
+    " reference TEXT NOT NULL, created TEXT NOT NULL, type_code TEXT NOT NULL,"
+    " payer_id TEXT NOT NULL, npi TEXT NOT NULL, state INTEGER NOT NULL,"
+    " hcr_action TEXT NOT NULL, hcr_cert TEXT NOT NULL, hcr_reason TEXT NOT NULL,"
+    " request_id INTEGER REFERENCES message(id), matched_by INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE (kind, sender, receiver, interchange, grp, control, reference, created));"
+    "CREATE INDEX message_reference ON message(reference, kind);"
+    "CREATE INDEX message_request ON message(request_id);"
+    "CREATE TABLE line (message_id INTEGER NOT NULL REFERENCES message(id),"
+    " ordinal INTEGER NOT NULL, event INTEGER NOT NULL, service INTEGER NOT NULL,"
+    " hcr_action TEXT NOT NULL, hcr_cert TEXT NOT NULL, hcr_reason TEXT NOT NULL,"
+    " date_from TEXT NOT NULL, date_to TEXT NOT NULL, effective TEXT NOT NULL,"
+    " expires TEXT NOT NULL, issued TEXT NOT NULL, qualifier TEXT NOT NULL, code TEXT NOT NULL,"
+    " unit TEXT NOT NULL, units TEXT NOT NULL, quantity_qualifier TEXT NOT NULL,"
+    " quantity TEXT NOT NULL, PRIMARY KEY (message_id, ordinal)) WITHOUT ROWID;"
+    "CREATE TABLE trace (message_id INTEGER NOT NULL REFERENCES message(id),"
+    " ordinal INTEGER NOT NULL, trn_type TEXT NOT NULL, number TEXT NOT NULL,"
+    " entity TEXT NOT NULL, loop TEXT NOT NULL, PRIMARY KEY (message_id, ordinal)) WITHOUT ROWID;"
+    "CREATE TABLE rejection (message_id INTEGER NOT NULL REFERENCES message(id),"
+    " ordinal INTEGER NOT NULL, loop TEXT NOT NULL, reason TEXT NOT NULL,"
+    " follow_up TEXT NOT NULL, PRIMARY KEY (message_id, ordinal)) WITHOUT ROWID;"
+    "INSERT INTO message (kind, recorded_at, sender, receiver, interchange, grp, control,"
+    " reference, created, type_code, payer_id, npi, state, hcr_action, hcr_cert, hcr_reason)"
+    " VALUES (1, 5, 'S', 'R', '000000001', '1', '0001', 'OLD-0001', '2026120110000000', '',"
+    " 'CVHP01', '1582037465', 1, '', '', '');"
+    "PRAGMA application_id=1479619156; PRAGMA user_version=1;";
+  char path[400];
+  x12kit_tracker *t;
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  req *q;
+  int fd;
+
+  (void)state;
+  snprintf(path, sizeof path, "%s", new_db());
+  fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
+  assert_true(fd >= 0);
+  close(fd);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+
+  t = open_db(path);
+  q = one(t, "OLD-0001");
+  assert_int_equal(q->state, X12KIT_AUTH_SUBMITTED);
+  record_ok(t, REQ_INFUSIONS, 10);
+  assert_int_equal(one(t, "NWI278-0001")->state, X12KIT_AUTH_SUBMITTED);
+  x12kit_tracker_close(t);
+
+  /* upgraded in place: version 2, the follow-up columns there */
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 2);
+  sqlite3_finalize(st);
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT cert_type, prev_ref, coalesce(follows_id, 0)"
+                                          " FROM message WHERE reference = 'NWI278-0001'",
+                                      -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(st, 0), "I");
+  assert_string_equal((const char *)sqlite3_column_text(st, 1), "");
+  assert_int_equal(sqlite3_column_int(st, 2), 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
 static void test_not_ours_refused(void **state)
 {
   char path[400];
@@ -1360,6 +1436,7 @@ int main(void)
     cmocka_unit_test(test_reopen_keeps_everything),
     cmocka_unit_test(test_two_processes),
     cmocka_unit_test(test_newer_version_refused),
+    cmocka_unit_test(test_version_1_upgraded),
     cmocka_unit_test(test_not_ours_refused),
     cmocka_unit_test(test_open_errors),
     cmocka_unit_test(test_record_refuses_bad_input),
