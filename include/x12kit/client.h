@@ -2,8 +2,9 @@
  * x12kit - HIPAA X12 5010 toolkit
  *
  * client.h: the CAQH CORE connectivity client.  Sends one X12 payload
- * in a CORE real-time envelope (SOAP 1.2 or MIME multipart/form-data,
- * built by core.h) over HTTPS and reads the answer defensively.
+ * in a CORE real-time or batch envelope (SOAP 1.2 or MIME
+ * multipart/form-data, built by core.h) over HTTPS, picks up batch
+ * acknowledgments and results, and reads every answer defensively.
  *
  *     x12kit_client *c;
  *     x12kit_client_response r;
@@ -31,6 +32,22 @@
  *
  * One client reuses one connection across sends (keep-alive).  A client
  * is not thread-safe: use one per thread.
+ *
+ * Batch.  x12kit_client_batch_submit() sends a batch in a
+ * COREEnvelopeBatchSubmission; the answer is only a receipt.  The 999
+ * (or TA1) and later the 271 results are picked up with
+ * x12kit_client_batch_fetch(), one item per call, oldest first, until
+ * the server says nothing is waiting:
+ *
+ *     x12kit_client_batch_submit(c, x12, len, NULL, &r, &err);
+ *     ... keep r.payload_id: the receipt ...
+ *     x12kit_client_batch_fetch(c, X12KIT_BATCH_ACK, NULL, &r, &err);
+ *     if (r.outcome == X12KIT_SEND_DELIVERED && r.payload) ... the 999 ...
+ *
+ * A retrieval whose outcome is unknown may be repeated with the same
+ * PayloadID: the server answers a PayloadID it has seen with the answer
+ * it gave, so the item it handed out is not lost.  Wait 90 seconds
+ * first, as the rule asks of any retransmission.
  */
 #ifndef X12KIT_CLIENT_H
 #define X12KIT_CLIENT_H
@@ -70,7 +87,7 @@ typedef enum x12kit_send_outcome {
 /* "delivered", "envelope error", ... */
 X12KIT_EXTERN const char *x12kit_send_outcome_name(x12kit_send_outcome outcome);
 
-/* The result of x12kit_client_send().  Free with x12kit_client_response_clear(). */
+/* The result of a send, batch submission or fetch.  Free with x12kit_client_response_clear(). */
 typedef struct x12kit_client_response {
   x12kit_send_outcome outcome;
   long http_status;                          /* 0 when no answer came */
@@ -132,6 +149,53 @@ X12KIT_EXTERN int x12kit_client_set_max_response(x12kit_client *c, size_t bytes,
 X12KIT_EXTERN int x12kit_client_send(x12kit_client *c, const char *payload, size_t len,
                                      const char *payload_type, x12kit_client_response *r,
                                      x12kit_error *err);
+
+/*
+ * Sends |len| bytes of X12 as a batch in a COREEnvelopeBatchSubmission
+ * (ProcessingMode Batch, PayloadLength, CheckSum, the payload in base64
+ * for SOAP, SOAP action BatchSubmitTransaction) with a fresh PayloadID.
+ * |payload_type| NULL takes it from the first ST01.  Delivered means the
+ * server answered with a COREEnvelopeBatchSubmissionResponse carrying
+ * ErrorCode Success and our PayloadID: the receipt; r->payload_id is the
+ * batch's PayloadID.  The receipt carries no payload: a 999 or TA1 in it
+ * breaks the rule (the 999 is to be fetched later) and is reported as
+ * X12KIT_SEND_UNEXPECTED with the payload kept in |r|, although the
+ * server did take the batch.  Other outcomes as for x12kit_client_send().
+ */
+X12KIT_EXTERN int x12kit_client_batch_submit(x12kit_client *c, const char *payload, size_t len,
+                                             const char *payload_type,
+                                             x12kit_client_response *r, x12kit_error *err);
+
+/* What x12kit_client_batch_fetch() picks up. */
+typedef enum x12kit_batch_item {
+  X12KIT_BATCH_ACK = 0,       /* the 999 (or TA1) of a submitted batch */
+  X12KIT_BATCH_RESULTS = 1    /* the 271 results of a submitted batch */
+} x12kit_batch_item;
+
+/*
+ * Picks up the oldest item of kind |what| waiting for this SenderID:
+ * a COREEnvelopeBatchSubmissionAckRetrievalRequest with PayloadType
+ * X12_999_RetrievalRequest_005010X231A1 (X12KIT_BATCH_ACK), or a
+ * COREEnvelopeBatchResultsRetrievalRequest with PayloadType
+ * X12_005010_Request_Batch_Results_271 (X12KIT_BATCH_RESULTS).
+ *
+ * |payload_id| NULL sends a fresh PayloadID.  Otherwise it must be the
+ * PayloadID (a UUID) of an earlier retrieval whose outcome was unknown:
+ * the server answers it again with the answer it stored.
+ *
+ * Delivered (X12KIT_OK) with r->payload NULL: nothing is waiting.
+ * Delivered with a payload: r->payload is the 999 or TA1 interchange
+ * (ACK) or the 271 interchange (RESULTS); its PayloadLength and CheckSum,
+ * when the answer has them, match the bytes, and it is X12.  A mismatch
+ * is X12KIT_SEND_BAD_RESPONSE with no payload kept.  Another transaction
+ * than the one asked for is X12KIT_SEND_UNEXPECTED.  Otherwise the
+ * outcomes, timeouts and security are those of x12kit_client_send(),
+ * except that for X12KIT_SEND_UNKNOWN |err| says to repeat the retrieval
+ * with its PayloadID.
+ */
+X12KIT_EXTERN int x12kit_client_batch_fetch(x12kit_client *c, x12kit_batch_item what,
+                                            const char *payload_id, x12kit_client_response *r,
+                                            x12kit_error *err);
 
 /*
  * Reads a credentials file: lines "username=..." and "password=...".

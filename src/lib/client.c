@@ -1,6 +1,7 @@
 /*
- * x12kit - the CORE connectivity client: one real-time request over
- * HTTPS with libcurl, envelopes built and read by core.c.
+ * x12kit - the CORE connectivity client: one real-time request, batch
+ * submission or batch retrieval over HTTPS with libcurl, envelopes
+ * built and read by core.c.
  *
  * Security settings are set on every send and have no switch: TLS 1.2
  * or newer, peer and host verification, https only, no redirects.
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +43,19 @@ struct x12kit_client {
   long total_ms;
   size_t max_response;
 };
+
+/* What a request is, and so what its answer must be. */
+typedef enum req_mode {
+  RQ_REALTIME,     /* a real-time request: the answer carries the response */
+  RQ_SUBMIT,       /* a batch submission: the answer is a receipt, no payload */
+  RQ_FETCH         /* a batch retrieval: an item, or nothing waiting */
+} req_mode;
+
+typedef struct expect {
+  req_mode mode;
+  const char *answer;    /* the transaction set expected ("271"), or NULL */
+  int ack;               /* RQ_FETCH of acknowledgments: a 999 or a TA1 */
+} expect;
 
 typedef struct body {
   char *data;
@@ -392,7 +407,7 @@ static int fail_as(x12kit_client_response *r, x12kit_send_outcome o, x12kit_erro
 }
 
 /* Maps a libcurl failure to an outcome. */
-static int curl_failed(x12kit_client *c, CURLcode cc, const char *ebuf,
+static int curl_failed(x12kit_client *c, req_mode mode, CURLcode cc, const char *ebuf,
                        x12kit_client_response *r, x12kit_error *err)
 {
   long verify = 0;
@@ -447,6 +462,15 @@ static int curl_failed(x12kit_client *c, CURLcode cc, const char *ebuf,
     return fail_as(r, X12KIT_SEND_CONNECT_FAILED, err, X12KIT_ERR_IO,
                    "no connection to the endpoint (%s); nothing was sent",
                    cc == CURLE_OPERATION_TIMEDOUT ? "timed out" : curl_easy_strerror(cc));
+  /* A retrieval changes nothing the server cannot answer again: the
+     server keeps its answer under the PayloadID, so the item handed out
+     is had by asking again with the same one. */
+  if (mode == RQ_FETCH)
+    return fail_as(r, X12KIT_SEND_UNKNOWN, err, X12KIT_ERR_IO,
+                   "%s after the retrieval was sent: repeat it with PayloadID %s (after "
+                   "90 seconds) to get its answer; a new retrieval would skip the item",
+                   cc == CURLE_OPERATION_TIMEDOUT ? "timed out" : curl_easy_strerror(cc),
+                   r->payload_id);
   return fail_as(r, X12KIT_SEND_UNKNOWN, err, X12KIT_ERR_IO,
                  "%s after the request was sent: do not resend; ask the "
                  "clearinghouse about PayloadID %s",
@@ -491,16 +515,69 @@ static void set_options(x12kit_client *c, const x12kit_core_output *out,
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_response);
 }
 
+/*
+ * Whether a batch answer's PayloadLength and CheckSum, when it has them,
+ * describe the payload it carries.  Fills |why| when not.
+ */
+static int sums_ok(const x12kit_core_message *m, char *why, size_t size)
+{
+  size_t n = m->payload ? m->payload_len : 0;
+  char sum[X12KIT_CORE_CHECKSUM_SIZE];
+
+  if (m->payload_length && m->payload_length[0]) {
+    const char *p = m->payload_length;
+    unsigned long long v = 0;
+
+    for (; *p >= '0' && *p <= '9' && v <= 0xffffffffULL; p++)
+      v = v * 10 + (unsigned)(*p - '0');
+    if (*p || v != (unsigned long long)n) {
+      snprintf(why, size, "the answer's PayloadLength is not the size of its payload "
+               "(%zu bytes): the payload was damaged or cut", n);
+      return 0;
+    }
+  }
+  if (m->checksum && m->checksum[0]) {
+    if (x12kit_core_checksum(m->payload ? m->payload : "", n, sum, sizeof sum) != X12KIT_OK) {
+      snprintf(why, size, "cannot compute the SHA-1 of the answer's payload");
+      return 0;
+    }
+    if (strlen(m->checksum) != 40 || strncasecmp(m->checksum, sum, 40) != 0) {
+      snprintf(why, size, "the answer's CheckSum is not the SHA-1 of its payload: the "
+               "payload was damaged");
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static void drop_payload(x12kit_client_response *r)
+{
+  if (r->payload) {
+    OPENSSL_cleanse(r->payload, r->payload_len);
+    free(r->payload);
+  }
+  r->payload = NULL;
+  r->payload_len = 0;
+}
+
+static int batch_answer(x12kit_core_kind k)
+{
+  return k == X12KIT_CORE_BATCH_SUBMISSION_RESPONSE ||
+         k == X12KIT_CORE_BATCH_ACK_RETRIEVAL_RESPONSE ||
+         k == X12KIT_CORE_BATCH_RESULTS_RETRIEVAL_RESPONSE;
+}
+
 /* Reads the answer in |b|. */
-static int read_answer(x12kit_client *c, const x12kit_core_message *req, const char *expected,
+static int read_answer(x12kit_client *c, const x12kit_core_message *req, const expect *ex,
                        const char *ctype, const body *b, x12kit_client_response *r,
                        x12kit_error *err)
 {
   x12kit_core_message resp;
   x12kit_core_parse_options po;
   x12kit_error e;
-  const char *tx;
-  int rc;
+  const char *tx, *got;
+  char why[160];
+  int rc, sums, refusal;
 
   memset(&po, 0, sizeof po);
   po.max_size = c->max_response;
@@ -516,6 +593,16 @@ static int read_answer(x12kit_client *c, const x12kit_core_message *req, const c
                    "the answer is not a CORE envelope (Content-Type %.60s): %.100s",
                    ctype ? ctype : "none", e.text);
   }
+  /* A MIME answer names no envelope element: its kind is inferred from
+     ProcessingMode and PayloadType, and a retrieval answer carrying a
+     999 reads the same as a submission's.  Any batch answer to a batch
+     request is therefore taken as the answer to that request. */
+  if (ctype && !strncasecmp(ctype, "multipart/form-data", 19) && ex->mode != RQ_REALTIME &&
+      batch_answer(resp.kind))
+    resp.kind = req->kind == X12KIT_CORE_BATCH_SUBMISSION ? X12KIT_CORE_BATCH_SUBMISSION_RESPONSE
+              : req->kind == X12KIT_CORE_BATCH_ACK_RETRIEVAL_REQUEST
+              ? X12KIT_CORE_BATCH_ACK_RETRIEVAL_RESPONSE
+              : X12KIT_CORE_BATCH_RESULTS_RETRIEVAL_RESPONSE;
   if (resp.kind == X12KIT_CORE_SOAP_FAULT) {
     copy_str(r->error_code, sizeof r->error_code, resp.fault_code);
     copy_str(r->error_message, sizeof r->error_message, resp.fault_reason);
@@ -558,76 +645,82 @@ static int read_answer(x12kit_client *c, const x12kit_core_message *req, const c
                      r->error_code[0] ? r->error_code : "none");
     return fail_as(r, X12KIT_SEND_BAD_RESPONSE, err, X12KIT_ERR_ENVELOPE, "%s", e.text);
   }
+  /* batch payloads carry their own length and digest: a payload that
+     does not match them is damaged and is not handed on */
+  why[0] = '\0';
+  sums = ex->mode == RQ_REALTIME || sums_ok(&resp, why, sizeof why);
   x12kit_core_message_clear(&resp);
   if (r->http_status != 200)
     return fail_as(r, X12KIT_SEND_HTTP_ERROR, err, X12KIT_ERR_IO,
                    "the server answered with HTTP status %ld", r->http_status);
+  if (!sums) {
+    drop_payload(r);
+    return fail_as(r, X12KIT_SEND_BAD_RESPONSE, err, X12KIT_ERR_ENVELOPE, "%s", why);
+  }
+  if (ex->mode == RQ_FETCH && !r->payload) {
+    r->outcome = X12KIT_SEND_DELIVERED;       /* nothing is waiting */
+    return X12KIT_OK;
+  }
+  if (ex->mode == RQ_SUBMIT) {
+    if (!r->payload) {
+      r->transaction[0] = '\0';             /* its PayloadType names what was sent */
+      r->outcome = X12KIT_SEND_DELIVERED;     /* the receipt */
+      return X12KIT_OK;
+    }
+    return fail_as(r, X12KIT_SEND_UNEXPECTED, err, X12KIT_ERR_ENVELOPE,
+                   "the server took the batch (PayloadID %s) but put a %s in its receipt, "
+                   "which the rule forbids: the acknowledgment is to be fetched later; "
+                   "do not resubmit", r->payload_id,
+                   r->transaction[0] ? r->transaction : "payload");
+  }
   if (!r->payload)
     return fail_as(r, X12KIT_SEND_BAD_RESPONSE, err, X12KIT_ERR_ENVELOPE,
                    "the answer carries no payload");
-  if (!strcmp(r->transaction, "999") || !strcmp(r->transaction, "TA1") ||
-      (tx && (!strcmp(tx, "999") || !strcmp(tx, "TA1"))))
+  refusal = !strcmp(r->transaction, "999") || !strcmp(r->transaction, "TA1") ||
+            (tx && (!strcmp(tx, "999") || !strcmp(tx, "TA1")));
+  got = !strcmp(r->transaction, "TA1") || (tx && !strcmp(tx, "TA1")) ? "TA1" : "999";
+  if (ex->mode == RQ_FETCH && ex->ack) {
+    if (refusal)
+      r->outcome = X12KIT_SEND_DELIVERED;
+    else
+      return fail_as(r, X12KIT_SEND_UNEXPECTED, err, X12KIT_ERR_ENVELOPE,
+                     "the server answered with a %s in place of a 999 or TA1",
+                     r->transaction[0] ? r->transaction : "payload of unknown type");
+    return X12KIT_OK;
+  }
+  if (refusal)
     return fail_as(r, X12KIT_SEND_UNEXPECTED, err, X12KIT_ERR_ENVELOPE,
-                   "the server answered with a %s in place of a %s: the request was refused",
-                   !strcmp(r->transaction, "TA1") || (tx && !strcmp(tx, "TA1")) ? "TA1" : "999",
-                   expected ? expected : "response");
-  if (expected && strcmp(r->transaction, expected) != 0)
+                   "the server answered with a %s in place of a %s%s", got,
+                   ex->answer ? ex->answer : "response",
+                   ex->mode == RQ_REALTIME ? ": the request was refused" : "");
+  if (ex->answer && strcmp(r->transaction, ex->answer) != 0)
     return fail_as(r, X12KIT_SEND_UNEXPECTED, err, X12KIT_ERR_ENVELOPE,
                    "the server answered with a %s in place of a %s",
-                   r->transaction[0] ? r->transaction : "payload of unknown type", expected);
+                   r->transaction[0] ? r->transaction : "payload of unknown type", ex->answer);
   r->outcome = X12KIT_SEND_DELIVERED;
   return X12KIT_OK;
 }
 
-int x12kit_client_send(x12kit_client *c, const char *payload, size_t len,
-                       const char *payload_type, x12kit_client_response *r, x12kit_error *err)
+/*
+ * Builds |req|'s envelope, posts it on the client's connection and reads
+ * the answer into |r| (whose payload_id |req| points at).
+ */
+static int transact(x12kit_client *c, const x12kit_core_message *req, const expect *ex,
+                    x12kit_client_response *r, x12kit_error *err)
 {
-  x12kit_core_message req;
   x12kit_core_output out;
-  char ts[X12KIT_CORE_TIMESTAMP_SIZE], tx[4], ebuf[CURL_ERROR_SIZE], ctbuf[256];
-  const char *expected, *ptx, *ctype = NULL;
+  char ebuf[CURL_ERROR_SIZE], ctbuf[256];
+  const char *ctype = NULL;
   struct curl_slist *headers = NULL, *h2;
   body b;
   CURLcode cc;
   int rc;
 
-  if (!r)
-    return x12kitp_fail(err, X12KIT_ERR_ARG, "no response structure");
-  memset(r, 0, sizeof *r);
-  r->outcome = X12KIT_SEND_NOT_SENT;
-  if (!c || !payload)
-    return x12kitp_fail(err, X12KIT_ERR_ARG, "no client or no payload");
-  if (!c->sender || !c->receiver)
-    return x12kitp_fail(err, X12KIT_ERR_ARG, "SenderID and ReceiverID are required");
-  first_st(payload, len, tx);
-  if (!tx[0])
-    return x12kitp_fail(err, X12KIT_ERR_DATA, "the payload is not an X12 interchange with "
-                        "a transaction set");
-  if (!payload_type)
-    payload_type = x12kit_core_payload_type(tx, 0);
-  if (!payload_type)
-    return x12kitp_fail(err, X12KIT_ERR_ARG, "no PayloadType is known for a %s; give one", tx);
-  ptx = x12kit_core_payload_type_transaction(payload_type);
-  expected = expected_answer(ptx ? ptx : tx);
-
-  if (x12kit_core_new_payload_id(r->payload_id, sizeof r->payload_id) != X12KIT_OK ||
-      x12kit_core_timestamp(ts, sizeof ts, time(NULL)) != X12KIT_OK)
-    return x12kitp_fail(err, X12KIT_ERR_IO, "cannot make a PayloadID or TimeStamp");
-  x12kit_core_message_init(&req, X12KIT_CORE_REALTIME_REQUEST);
-  req.payload_type = payload_type;
-  req.payload_id = r->payload_id;
-  req.timestamp = ts;
-  req.sender_id = c->sender;
-  req.receiver_id = c->receiver;
-  req.username = c->username;
-  req.password = c->password;
-  req.payload = payload;
-  req.payload_len = len;
   memset(&out, 0, sizeof out);
   if (c->envelope == X12KIT_CLIENT_MIME)
-    rc = x12kit_core_build_mime(&req, NULL, NULL, &out, err);
+    rc = x12kit_core_build_mime(req, NULL, NULL, &out, err);
   else
-    rc = x12kit_core_build_soap(&req, NULL, &out, err);
+    rc = x12kit_core_build_soap(req, NULL, &out, err);
   if (rc != X12KIT_OK)
     return rc;
 
@@ -651,14 +744,14 @@ int x12kit_client_send(x12kit_client *c, const char *payload, size_t len,
     rc = fail_as(r, X12KIT_SEND_BAD_RESPONSE, err, X12KIT_ERR_IO,
                  "the answer is larger than the cap of %zu bytes", c->max_response);
   else if (cc != CURLE_OK)
-    rc = curl_failed(c, cc, ebuf, r, err);
+    rc = curl_failed(c, ex->mode, cc, ebuf, r, err);
   else if (r->http_status >= 300 && r->http_status < 400)
     rc = fail_as(r, X12KIT_SEND_REDIRECT, err, X12KIT_ERR_IO,
                  "the server redirected the request (HTTP status %ld); redirects are refused: "
                  "check the endpoint URL", r->http_status);
   else {
     curl_easy_getinfo(c->curl, CURLINFO_CONTENT_TYPE, &ctype);
-    rc = read_answer(c, &req, expected, ctype, &b, r, err);
+    rc = read_answer(c, req, ex, ctype, &b, r, err);
   }
   /* no pointers to this call's memory stay in the handle */
   curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
@@ -672,6 +765,134 @@ int x12kit_client_send(x12kit_client *c, const char *payload, size_t len,
     free(b.data);
   }
   return rc;
+}
+
+/* Zeroes |r| and checks what every request needs. */
+static int begin(x12kit_client *c, x12kit_client_response *r, x12kit_error *err)
+{
+  if (!r)
+    return x12kitp_fail(err, X12KIT_ERR_ARG, "no response structure");
+  memset(r, 0, sizeof *r);
+  r->outcome = X12KIT_SEND_NOT_SENT;
+  if (!c)
+    return x12kitp_fail(err, X12KIT_ERR_ARG, "no client");
+  if (!c->sender || !c->receiver)
+    return x12kitp_fail(err, X12KIT_ERR_ARG, "SenderID and ReceiverID are required");
+  return X12KIT_OK;
+}
+
+/* Fills the fields every request has; |id| NULL makes a fresh PayloadID. */
+static int fill_request(x12kit_client *c, x12kit_core_message *req, x12kit_core_kind kind,
+                        const char *id, char ts[X12KIT_CORE_TIMESTAMP_SIZE],
+                        x12kit_client_response *r, x12kit_error *err)
+{
+  if (id)
+    memcpy(r->payload_id, id, X12KIT_CORE_UUID_SIZE);
+  else if (x12kit_core_new_payload_id(r->payload_id, sizeof r->payload_id) != X12KIT_OK)
+    return x12kitp_fail(err, X12KIT_ERR_IO, "cannot make a PayloadID");
+  if (x12kit_core_timestamp(ts, X12KIT_CORE_TIMESTAMP_SIZE, time(NULL)) != X12KIT_OK)
+    return x12kitp_fail(err, X12KIT_ERR_IO, "cannot make a TimeStamp");
+  x12kit_core_message_init(req, kind);
+  req->payload_id = r->payload_id;
+  req->timestamp = ts;
+  req->sender_id = c->sender;
+  req->receiver_id = c->receiver;
+  req->username = c->username;
+  req->password = c->password;
+  return X12KIT_OK;
+}
+
+/* The real-time request or batch submission of |payload|. */
+static int send_x12(x12kit_client *c, x12kit_core_kind kind, const char *payload, size_t len,
+                    const char *payload_type, x12kit_client_response *r, x12kit_error *err)
+{
+  x12kit_core_message req;
+  char ts[X12KIT_CORE_TIMESTAMP_SIZE], tx[4];
+  const char *ptx;
+  expect ex;
+  int rc;
+
+  rc = begin(c, r, err);
+  if (rc != X12KIT_OK)
+    return rc;
+  if (!payload)
+    return x12kitp_fail(err, X12KIT_ERR_ARG, "no payload");
+  first_st(payload, len, tx);
+  if (!tx[0])
+    return x12kitp_fail(err, X12KIT_ERR_DATA, "the payload is not an X12 interchange with "
+                        "a transaction set");
+  if (!payload_type)
+    payload_type = x12kit_core_payload_type(tx, 0);
+  if (!payload_type)
+    return x12kitp_fail(err, X12KIT_ERR_ARG, "no PayloadType is known for a %s; give one", tx);
+  ptx = x12kit_core_payload_type_transaction(payload_type);
+  memset(&ex, 0, sizeof ex);
+  ex.mode = kind == X12KIT_CORE_BATCH_SUBMISSION ? RQ_SUBMIT : RQ_REALTIME;
+  ex.answer = expected_answer(ptx ? ptx : tx);
+  rc = fill_request(c, &req, kind, NULL, ts, r, err);
+  if (rc != X12KIT_OK)
+    return rc;
+  req.payload_type = payload_type;
+  req.payload = payload;
+  req.payload_len = len;
+  return transact(c, &req, &ex, r, err);
+}
+
+int x12kit_client_send(x12kit_client *c, const char *payload, size_t len,
+                       const char *payload_type, x12kit_client_response *r, x12kit_error *err)
+{
+  return send_x12(c, X12KIT_CORE_REALTIME_REQUEST, payload, len, payload_type, r, err);
+}
+
+int x12kit_client_batch_submit(x12kit_client *c, const char *payload, size_t len,
+                               const char *payload_type, x12kit_client_response *r,
+                               x12kit_error *err)
+{
+  return send_x12(c, X12KIT_CORE_BATCH_SUBMISSION, payload, len, payload_type, r, err);
+}
+
+/* A PayloadID as the rule writes it: 8-4-4-4-12 hexadecimal digits. */
+static int uuid_ok(const char *s)
+{
+  for (int i = 0; i < 36; i++) {
+    int dash = i == 8 || i == 13 || i == 18 || i == 23;
+    char ch = s[i];
+
+    if (dash ? ch != '-' : !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+                             (ch >= 'A' && ch <= 'F')))
+      return 0;
+  }
+  return s[36] == '\0';
+}
+
+int x12kit_client_batch_fetch(x12kit_client *c, x12kit_batch_item what, const char *payload_id,
+                              x12kit_client_response *r, x12kit_error *err)
+{
+  x12kit_core_message req;
+  char ts[X12KIT_CORE_TIMESTAMP_SIZE];
+  expect ex;
+  int rc;
+
+  rc = begin(c, r, err);
+  if (rc != X12KIT_OK)
+    return rc;
+  if (what != X12KIT_BATCH_ACK && what != X12KIT_BATCH_RESULTS)
+    return x12kitp_fail(err, X12KIT_ERR_ARG, "fetch acknowledgments or results");
+  if (payload_id && !uuid_ok(payload_id))
+    return x12kitp_fail(err, X12KIT_ERR_ARG, "the PayloadID to repeat must be a UUID "
+                        "(8-4-4-4-12 hexadecimal digits)");
+  memset(&ex, 0, sizeof ex);
+  ex.mode = RQ_FETCH;
+  ex.ack = what == X12KIT_BATCH_ACK;
+  ex.answer = ex.ack ? NULL : "271";
+  rc = fill_request(c, &req, ex.ack ? X12KIT_CORE_BATCH_ACK_RETRIEVAL_REQUEST
+                                    : X12KIT_CORE_BATCH_RESULTS_RETRIEVAL_REQUEST,
+                    payload_id, ts, r, err);
+  if (rc != X12KIT_OK)
+    return rc;
+  req.payload_type = ex.ack ? "X12_999_RetrievalRequest_005010X231A1"
+                            : "X12_005010_Request_Batch_Results_271";
+  return transact(c, &req, &ex, r, err);
 }
 
 /* ---- files ---------------------------------------------------------- */

@@ -8,7 +8,10 @@
  * mismatch, a 999 in place of a 271, text that is not X12, an MTOM
  * answer, public-key pins, mutual TLS, an envelope error, a timeout and
  * a dropped connection that leave the outcome unknown, the answer size
- * cap, a refused connection, and keep-alive across two sends.
+ * cap, a refused connection, and keep-alive across two sends.  Batch:
+ * the receipt, a 999 wrongly put in it, ack and results retrievals,
+ * nothing waiting, damaged payloads (CheckSum, PayloadLength), PayloadID
+ * mismatches, and repeating a retrieval by its PayloadID.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -244,13 +247,21 @@ static void test_config(void **state)
 
 enum mode {
   M_OK, M_FAULT, M_WRONG_PID, M_999, M_HTTP500, M_REDIRECT, M_SLEEP, M_ENVELOPE_ERROR,
-  M_TLS11, M_HTML, M_KEEPALIVE, M_JSON, M_MTOM, M_MTLS, M_DROP, M_BIG
+  M_TLS11, M_HTML, M_KEEPALIVE, M_JSON, M_MTOM, M_MTLS, M_DROP, M_BIG,
+  /* batch: receipts, a 999 for ack retrievals, a 271 for results */
+  M_BATCH, M_BATCH_EMPTY, M_BATCH_BADSUM, M_BATCH_BADLEN, M_BATCH_WRONG_PID,
+  M_BATCH_999_RECEIPT, M_BATCH_WRONG_ITEM
 };
+
+/* What exchange() does: a real-time send, a batch submission or a fetch. */
+enum op { OP_SEND, OP_SUBMIT, OP_ACK, OP_RESULTS };
 
 static int have_certs;
 static const char *exchange_pin;   /* a pin for the next exchange(), or NULL */
 static size_t exchange_max;        /* an answer cap for the next exchange(), or 0 */
 static int exchange_cert;          /* send the client certificate in the next exchange() */
+static enum op exchange_op;        /* what the next exchange() does */
+static const char *exchange_fetch_id; /* the PayloadID a fetch repeats, or NULL */
 
 static int run(const char *cmd)
 {
@@ -293,6 +304,98 @@ static int make_certs(void)
   return 0;
 }
 
+/*
+ * Answers a batch request the way a CORE server would: the request is
+ * read and validated with the codec (credentials, PayloadLength,
+ * CheckSum, PayloadType...), the SOAP action must match, and a
+ * submission must carry the 270 byte for byte.  Returns 0 when |req| is
+ * no batch request.
+ */
+static int respond_batch(SSL *ssl, enum mode mode, const char *req)
+{
+  const char *body = strstr(req, "\r\n\r\n"), *ct = strstr(req, "Content-Type: ");
+  char ctype[256], head[512];
+  x12kit_core_message m, resp;
+  x12kit_core_output out;
+  x12kit_core_code code = X12KIT_CORE_SUCCESS;
+  size_t n;
+
+  if (!body || !ct)
+    return 0;
+  ct += 14;
+  n = strcspn(ct, "\r\n");
+  if (n >= sizeof ctype)
+    return 0;
+  memcpy(ctype, ct, n);
+  ctype[n] = '\0';
+  body += 4;
+  if (x12kit_core_parse(ctype, body, strlen(body), NULL, &m, NULL) != X12KIT_OK)
+    return 0;
+  if (m.kind != X12KIT_CORE_BATCH_SUBMISSION &&
+      m.kind != X12KIT_CORE_BATCH_ACK_RETRIEVAL_REQUEST &&
+      m.kind != X12KIT_CORE_BATCH_RESULTS_RETRIEVAL_REQUEST) {
+    x12kit_core_message_clear(&m);
+    return 0;
+  }
+  if (x12kit_core_validate(&m, X12KIT_CORE_VALIDATE_CREDENTIALS, &code, NULL) == X12KIT_OK) {
+    char action[128];
+
+    snprintf(action, sizeof action, "action=\"%s\"", x12kit_core_soap_action(m.kind));
+    if (!strncmp(ctype, "application/soap+xml", 20) && !strstr(ctype, action))
+      code = X12KIT_CORE_PROCESSING_MODE_ILLEGAL;
+    if (m.kind == X12KIT_CORE_BATCH_SUBMISSION &&
+        (m.payload_len != strlen(X12_270) || memcmp(m.payload, X12_270, m.payload_len) != 0 ||
+         strcmp(m.payload_type, X12KIT_CORE_PT_270_REQUEST) != 0))
+      code = X12KIT_CORE_PAYLOAD_ILLEGAL;
+    if (m.kind == X12KIT_CORE_BATCH_ACK_RETRIEVAL_REQUEST &&
+        strcmp(m.payload_type, "X12_999_RetrievalRequest_005010X231A1") != 0)
+      code = X12KIT_CORE_PAYLOAD_TYPE_ILLEGAL;
+    if (m.kind == X12KIT_CORE_BATCH_RESULTS_RETRIEVAL_REQUEST &&
+        strcmp(m.payload_type, "X12_005010_Request_Batch_Results_271") != 0)
+      code = X12KIT_CORE_PAYLOAD_TYPE_ILLEGAL;
+  }
+  x12kit_core_error_response_init(&resp, &m, code, "2027-01-01T09:00:01Z");
+  if (code == X12KIT_CORE_SUCCESS) {
+    resp.error_message = "None";
+    if (m.kind == X12KIT_CORE_BATCH_SUBMISSION) {
+      if (mode == M_BATCH_999_RECEIPT) {
+        resp.payload_type = X12KIT_CORE_PT_999_RESPONSE;
+        resp.payload = X12_999;
+      } else
+        resp.payload_type = X12KIT_CORE_PT_270_REQUEST;
+    } else if (mode == M_BATCH_EMPTY) {
+      resp.payload_type = m.payload_type;
+    } else if ((m.kind == X12KIT_CORE_BATCH_ACK_RETRIEVAL_REQUEST) != (mode == M_BATCH_WRONG_ITEM)) {
+      resp.payload_type = X12KIT_CORE_PT_999_RESPONSE;
+      resp.payload = X12_999;
+    } else {
+      resp.payload_type = X12KIT_CORE_PT_271_RESPONSE;
+      resp.payload = X12_271;
+    }
+    if (mode == M_BATCH_BADSUM)
+      resp.checksum = "0123456789abcdef0123456789abcdef01234567";
+    if (mode == M_BATCH_BADLEN)
+      resp.payload_length = "12";
+    if (mode == M_BATCH_WRONG_PID)
+      resp.payload_id = "11111111-2222-4333-8444-555555555555";
+  }
+  /* a MIME request gets a MIME answer: it names no envelope element, so
+     the client must take its kind from the request it made */
+  memset(&out, 0, sizeof out);
+  if ((!strncmp(ctype, "multipart/form-data", 19)
+       ? x12kit_core_build_mime(&resp, NULL, NULL, &out, NULL)
+       : x12kit_core_build_soap(&resp, NULL, &out, NULL)) == X12KIT_OK) {
+    snprintf(head, sizeof head,
+             "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n",
+             out.content_type, out.len);
+    SSL_write(ssl, head, (int)strlen(head));
+    SSL_write(ssl, out.data, (int)out.len);
+  }
+  x12kit_core_output_free(&out);
+  x12kit_core_message_clear(&m);
+  return 1;
+}
+
 static void respond(SSL *ssl, enum mode mode, const char *req)
 {
   char pid[X12KIT_CORE_UUID_SIZE] = "00000000-0000-4000-8000-000000000000";
@@ -316,6 +419,8 @@ static void respond(SSL *ssl, enum mode mode, const char *req)
   }
   if (mode == M_DROP)
     return;                            /* read the request, close without an answer */
+  if (mode >= M_BATCH && respond_batch(ssl, mode, req))
+    return;
   if (mode == M_BIG) {
     static char junk[65536];
     const char h[] = "HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml\r\n"
@@ -544,7 +649,13 @@ static x12kit_send_outcome exchange(enum mode mode, const char *cert, const char
   assert_int_equal(x12kit_client_set_credentials(c, USER, PASS, err), X12KIT_OK);
   assert_int_equal(x12kit_client_set_timeouts(c, 1000, 1000, err), X12KIT_OK);
   memset(err, 0, sizeof *err);
-  rc = x12kit_client_send(c, X12_270, strlen(X12_270), NULL, r, err);
+  if (exchange_op == OP_SEND)
+    rc = x12kit_client_send(c, X12_270, strlen(X12_270), NULL, r, err);
+  else if (exchange_op == OP_SUBMIT)
+    rc = x12kit_client_batch_submit(c, X12_270, strlen(X12_270), NULL, r, err);
+  else
+    rc = x12kit_client_batch_fetch(c, exchange_op == OP_ACK ? X12KIT_BATCH_ACK
+                                   : X12KIT_BATCH_RESULTS, exchange_fetch_id, r, err);
   if (rc != X12KIT_OK)
     fprintf(stderr, "# %s: %s\n", x12kit_send_outcome_name(r->outcome), err->text);
   assert_int_equal(rc == X12KIT_OK, r->outcome == X12KIT_SEND_DELIVERED);
@@ -851,6 +962,188 @@ static void test_net_connect_refused(void **state)
   x12kit_client_free(c);
 }
 
+/* ---- batch ---------------------------------------------------------- */
+
+/* A submission is answered with a receipt: our PayloadID, no payload. */
+static void test_batch_receipt(void **state)
+{
+  x12kit_client_response r;
+  x12kit_error err;
+
+  (void)state;
+  exchange_op = OP_SUBMIT;
+  assert_int_equal(exchange(M_BATCH, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP, &r, &err),
+                   X12KIT_SEND_DELIVERED);
+  assert_null(r.payload);
+  assert_string_equal(r.error_code, "Success");
+  assert_string_equal(r.transaction, "");
+  x12kit_client_response_clear(&r);
+  assert_int_equal(exchange(M_BATCH, "good", "127.0.0.1", 1, X12KIT_CLIENT_MIME, &r, &err),
+                   X12KIT_SEND_DELIVERED);
+  x12kit_client_response_clear(&r);
+  exchange_op = OP_SEND;
+}
+
+/* The rule keeps the 999 out of the submission's answer. */
+static void test_batch_receipt_999(void **state)
+{
+  x12kit_client_response r;
+  x12kit_error err;
+
+  (void)state;
+  exchange_op = OP_SUBMIT;
+  assert_int_equal(exchange(M_BATCH_999_RECEIPT, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP,
+                            &r, &err), X12KIT_SEND_UNEXPECTED);
+  exchange_op = OP_SEND;
+  assert_string_equal(r.transaction, "999");
+  assert_non_null(r.payload);                       /* kept: the caller may read it */
+  assert_non_null(strstr(err.text, "forbids"));
+  assert_non_null(strstr(err.text, r.payload_id));
+  x12kit_client_response_clear(&r);
+}
+
+static void test_batch_fetch_ack(void **state)
+{
+  x12kit_client_response r;
+  x12kit_error err;
+
+  (void)state;
+  exchange_op = OP_ACK;
+  for (int env = 0; env < 2; env++) {
+    assert_int_equal(exchange(M_BATCH, "good", "127.0.0.1", 1, (x12kit_client_envelope)env,
+                              &r, &err), X12KIT_SEND_DELIVERED);
+    assert_string_equal(r.transaction, "999");
+    assert_string_equal(r.payload_type, X12KIT_CORE_PT_999_RESPONSE);
+    assert_int_equal(r.payload_len, strlen(X12_999));
+    assert_memory_equal(r.payload, X12_999, r.payload_len);
+    x12kit_client_response_clear(&r);
+  }
+  /* a 271 where the 999 was asked for */
+  assert_int_equal(exchange(M_BATCH_WRONG_ITEM, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP,
+                            &r, &err), X12KIT_SEND_UNEXPECTED);
+  assert_non_null(strstr(err.text, "271 in place of a 999"));
+  x12kit_client_response_clear(&r);
+  exchange_op = OP_SEND;
+}
+
+static void test_batch_fetch_results(void **state)
+{
+  x12kit_client_response r;
+  x12kit_error err;
+
+  (void)state;
+  exchange_op = OP_RESULTS;
+  assert_int_equal(exchange(M_BATCH, "good", "127.0.0.1", 1, X12KIT_CLIENT_MIME, &r, &err),
+                   X12KIT_SEND_DELIVERED);
+  assert_string_equal(r.transaction, "271");
+  assert_int_equal(r.payload_len, strlen(X12_271));
+  assert_memory_equal(r.payload, X12_271, r.payload_len);
+  x12kit_client_response_clear(&r);
+  /* a 999 where the results were asked for */
+  assert_int_equal(exchange(M_BATCH_WRONG_ITEM, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP,
+                            &r, &err), X12KIT_SEND_UNEXPECTED);
+  assert_non_null(strstr(err.text, "999 in place of a 271"));
+  x12kit_client_response_clear(&r);
+  exchange_op = OP_SEND;
+}
+
+static void test_batch_nothing_waiting(void **state)
+{
+  x12kit_client_response r;
+  x12kit_error err;
+
+  (void)state;
+  exchange_op = OP_ACK;
+  assert_int_equal(exchange(M_BATCH_EMPTY, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP, &r,
+                            &err), X12KIT_SEND_DELIVERED);
+  assert_null(r.payload);
+  assert_int_equal(r.payload_len, 0);
+  x12kit_client_response_clear(&r);
+  exchange_op = OP_RESULTS;
+  assert_int_equal(exchange(M_BATCH_EMPTY, "good", "127.0.0.1", 1, X12KIT_CLIENT_MIME, &r,
+                            &err), X12KIT_SEND_DELIVERED);
+  assert_null(r.payload);
+  x12kit_client_response_clear(&r);
+  exchange_op = OP_SEND;
+}
+
+/* A fetched payload that does not match its CheckSum or PayloadLength
+   is damaged: refused, and not handed on. */
+static void test_batch_bad_sums(void **state)
+{
+  x12kit_client_response r;
+  x12kit_error err;
+
+  (void)state;
+  exchange_op = OP_RESULTS;
+  assert_int_equal(exchange(M_BATCH_BADSUM, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP, &r,
+                            &err), X12KIT_SEND_BAD_RESPONSE);
+  assert_non_null(strstr(err.text, "CheckSum"));
+  assert_null(r.payload);
+  x12kit_client_response_clear(&r);
+  exchange_op = OP_ACK;
+  assert_int_equal(exchange(M_BATCH_BADLEN, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP, &r,
+                            &err), X12KIT_SEND_BAD_RESPONSE);
+  assert_non_null(strstr(err.text, "PayloadLength"));
+  assert_null(r.payload);
+  x12kit_client_response_clear(&r);
+  exchange_op = OP_SEND;
+}
+
+static void test_batch_wrong_pid(void **state)
+{
+  x12kit_client_response r;
+  x12kit_error err;
+
+  (void)state;
+  exchange_op = OP_SUBMIT;
+  assert_int_equal(exchange(M_BATCH_WRONG_PID, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP, &r,
+                            &err), X12KIT_SEND_BAD_RESPONSE);
+  assert_non_null(strstr(err.text, "PayloadID"));
+  x12kit_client_response_clear(&r);
+  exchange_op = OP_ACK;
+  assert_int_equal(exchange(M_BATCH_WRONG_PID, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP, &r,
+                            &err), X12KIT_SEND_BAD_RESPONSE);
+  assert_non_null(strstr(err.text, "PayloadID"));
+  x12kit_client_response_clear(&r);
+  exchange_op = OP_SEND;
+}
+
+/* A retrieval repeated with its PayloadID sends that PayloadID; a
+   timed-out one says to repeat it, not to give up on it. */
+static void test_batch_repeat(void **state)
+{
+  static const char id[] = "6f1d3c2e-9a47-4b6e-8d0f-000000000042";
+  x12kit_client *c;
+  x12kit_client_response r;
+  x12kit_error err;
+
+  (void)state;
+  assert_int_equal(x12kit_client_new("https://127.0.0.1:9/core", &c, &err), X12KIT_OK);
+  assert_int_equal(x12kit_client_set_ids(c, "CLINIC", "HUB", &err), X12KIT_OK);
+  assert_int_equal(x12kit_client_batch_fetch(c, X12KIT_BATCH_ACK, "not-a-uuid", &r, &err),
+                   X12KIT_ERR_ARG);
+  assert_int_equal(r.outcome, X12KIT_SEND_NOT_SENT);
+  assert_int_equal(x12kit_client_batch_fetch(c, (x12kit_batch_item)5, NULL, &r, &err),
+                   X12KIT_ERR_ARG);
+  x12kit_client_free(c);
+
+  exchange_op = OP_ACK;
+  exchange_fetch_id = id;
+  assert_int_equal(exchange(M_BATCH, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP, &r, &err),
+                   X12KIT_SEND_DELIVERED);
+  assert_string_equal(r.payload_id, id);            /* the server echoed the one we sent */
+  assert_string_equal(r.transaction, "999");
+  x12kit_client_response_clear(&r);
+  exchange_fetch_id = NULL;
+  assert_int_equal(exchange(M_SLEEP, "good", "127.0.0.1", 1, X12KIT_CLIENT_SOAP, &r, &err),
+                   X12KIT_SEND_UNKNOWN);
+  assert_non_null(strstr(err.text, "repeat it with PayloadID"));
+  assert_non_null(strstr(err.text, r.payload_id));
+  x12kit_client_response_clear(&r);
+  exchange_op = OP_SEND;
+}
+
 static int setup(void **state)
 {
   (void)state;
@@ -899,6 +1192,14 @@ int main(void)
     cmocka_unit_test(test_net_dropped_unknown),
     cmocka_unit_test(test_net_size_cap),
     cmocka_unit_test(test_net_connect_refused),
+    cmocka_unit_test(test_batch_receipt),
+    cmocka_unit_test(test_batch_receipt_999),
+    cmocka_unit_test(test_batch_fetch_ack),
+    cmocka_unit_test(test_batch_fetch_results),
+    cmocka_unit_test(test_batch_nothing_waiting),
+    cmocka_unit_test(test_batch_bad_sums),
+    cmocka_unit_test(test_batch_wrong_pid),
+    cmocka_unit_test(test_batch_repeat),
   };
 
   signal(SIGPIPE, SIG_IGN);
