@@ -44,6 +44,7 @@ src_lib_libx12kit_la_LDFLAGS = $(AM_LDFLAGS) -no-undefined \
 schemadir = $(pkgdatadir)/schemas
 dist_schema_DATA = \
 	schemas/x12kit.xsd \
+	schemas/x12kit-document.xsd \
 	schemas/codes-eligibility.xml \
 	schemas/codes-auth.xml \
 	schemas/codes-ack.xml \
