@@ -76,6 +76,7 @@ struct x12kit_validator {
   x12kit_transaction_cb on_tx;
   void *ud;
   int show_data;
+  int skip_elements;                  /* x12kit_validator_set_skip_elements() */
   int status;
   unsigned long errors;
   unsigned trigger;                   /* for the next finding: its situational trigger */
@@ -521,6 +522,9 @@ static int check_elements(x12kit_validator *v, const x12kit_segment *seg,
   char what[96];
   int rc = X12KIT_OK;
 
+  /* the caller wants the loops only: what is placed where does not depend on these checks */
+  if (v->skip_elements)
+    return X12KIT_OK;
   if (count > sd->maxpos) {
     snprintf(what, sizeof what, "is beyond the last element the guide defines (%s has %u)",
              sd->id, sd->maxpos);
@@ -1139,6 +1143,11 @@ void x12kit_validator_set_show_data(x12kit_validator *v, int show)
 {
   v->show_data = show != 0;
   x12kit_envelope_set_show_data(v->env, show);
+}
+
+void x12kit_validator_set_skip_elements(x12kit_validator *v, int skip)
+{
+  v->skip_elements = skip != 0;
 }
 
 void x12kit_validator_set_callbacks(x12kit_validator *v, x12kit_envelope_event_cb on_event,

@@ -26,6 +26,10 @@ typedef struct run {
   int (*on_tree)(const x12kit_node *root);
   x12kit_ack *ack;
   int abort_at;                       /* stop at this finding (1-based), 0 never */
+  int skip_elements;                  /* x12kit_validator_set_skip_elements */
+  int record_shape;                   /* keep the loop trees' shape below */
+  char shape[8192];                   /* the loop trees, as "loop(segment ...)" text */
+  size_t shape_len;
 } run;
 
 static int rec_finding(void *ud, const x12kit_error *e)
@@ -67,6 +71,26 @@ static const x12kit_node *first_trn(const x12kit_node *n)
   return NULL;
 }
 
+/* Appends the loop tree under |n| to r->shape: "ID(child child ...)". */
+static void shape_of(run *r, const x12kit_node *n)
+{
+  const x12kit_node *c;
+  size_t room = sizeof r->shape - r->shape_len;
+  int k;
+
+  k = snprintf(r->shape + r->shape_len, room, "%s%s", x12kit_node_id(n),
+               x12kit_node_kind_of(n) == X12KIT_NODE_LOOP ? "(" : " ");
+  assert_true(k > 0 && (size_t)k < room);
+  r->shape_len += (size_t)k;
+  if (x12kit_node_kind_of(n) != X12KIT_NODE_LOOP)
+    return;
+  for (c = x12kit_node_first_child(n); c; c = x12kit_node_next(c))
+    shape_of(r, c);
+  assert_true(r->shape_len + 2 < sizeof r->shape);
+  r->shape[r->shape_len++] = ')';
+  r->shape[r->shape_len] = '\0';
+}
+
 static int rec_tx(void *ud, const x12kit_guide *g, const x12kit_transaction_info *st,
                   const x12kit_node *root)
 {
@@ -90,6 +114,8 @@ static int rec_tx(void *ud, const x12kit_guide *g, const x12kit_transaction_info
       assert_int_equal(x12kit_ack_context(r->ack, "TRN02", buf), X12KIT_OK);
     }
   }
+  if (r->record_shape)
+    shape_of(r, root);
   return r->on_tree ? r->on_tree(root) : 0;
 }
 
@@ -107,6 +133,7 @@ static int validate_buf(const char *buf, size_t len, run *r, const x12kit_mem *m
     return rc;
   }
   x12kit_validator_set_callbacks(v, rec_event, rec_finding, rec_tx, r);
+  x12kit_validator_set_skip_elements(v, r->skip_elements);
   assert_int_equal(x12kit_lexer_feed(lx, buf, len), X12KIT_OK);
   assert_int_equal(x12kit_lexer_finish(lx), X12KIT_OK);
   while ((rc = x12kit_lexer_next(lx, &seg)) == X12KIT_OK)
@@ -283,6 +310,63 @@ static void test_broken_fixtures(void **state)
     assert_null(strstr(e->text, "CVK300418826"));
     assert_null(strstr(e->text, "19880622"));
   }
+}
+
+/*
+ * With element checks skipped, the loop trees are the same and only the
+ * element findings go: each broken fixture keeps its finding when it is
+ * about a segment, a loop, HL structure or the envelope, and loses it
+ * when it is about an element.
+ */
+static void test_skip_elements(void **state)
+{
+  static const char *const trees[] = {
+    "valid/270-eligibility.x12", "guide/271-dependent-ls.x12",
+  };
+  size_t i, kept = 0, dropped = 0;
+  run *full = malloc(sizeof *full), *fast = malloc(sizeof *fast);
+
+  (void)state;
+  assert_non_null(full);
+  assert_non_null(fast);
+  for (i = 0; i < sizeof trees / sizeof trees[0]; i++) {
+    memset(full, 0, sizeof *full);
+    memset(fast, 0, sizeof *fast);
+    fast->skip_elements = 1;
+    full->record_shape = fast->record_shape = 1;
+    validate_file(trees[i], full);
+    validate_file(trees[i], fast);
+    assert_true(full->shape_len > 0);
+    assert_string_equal(fast->shape, full->shape);
+  }
+  for (i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+    const struct expect *x = &broken[i];
+    char path[256];
+
+    memset(full, 0, sizeof *full);
+    memset(fast, 0, sizeof *fast);
+    fast->skip_elements = 1;
+    full->record_shape = fast->record_shape = 1;
+    snprintf(path, sizeof path, "guide/invalid/%s.x12", x->file);
+    validate_file(path, full);
+    validate_file(path, fast);
+    assert_string_equal(fast->shape, full->shape);
+    /* HL numbering and parent links are structure, checked either way */
+    if (x->kind != ELEK || strcmp(x->segment, "HL") == 0) {
+      if (fast->nfindings != 1 || strcmp(fast->findings[0].ack_code, x->code) != 0)
+        fail_msg("%s: the segment finding is lost when elements are skipped", x->file);
+      kept++;
+    } else {
+      if (fast->nfindings != 0)
+        fail_msg("%s: an element finding is reported although elements are skipped", x->file);
+      dropped++;
+    }
+  }
+  /* the fixtures have both kinds, so both branches were taken */
+  assert_true(kept > 0);
+  assert_true(dropped > 0);
+  free(full);
+  free(fast);
 }
 
 /* ---- the 999 each broken fixture gets ---- */
@@ -584,6 +668,7 @@ int main(void)
     cmocka_unit_test(test_valid_fixtures),
     cmocka_unit_test(test_guide_choice),
     cmocka_unit_test(test_broken_fixtures),
+    cmocka_unit_test(test_skip_elements),
     cmocka_unit_test(test_broken_999),
     cmocka_unit_test(test_tree),
     cmocka_unit_test(test_memory_per_transaction),
