@@ -901,6 +901,35 @@ static int refuse(cv *c, const x12kit_segment *seg, const char *why)
                   "correct the file and convert again", seg->id, why);
 }
 
+/*
+ * The ISA is read at fixed widths, so a field can hold a byte that is
+ * one of the interchange's delimiters (a segment terminator inside
+ * ISA13, say).  No document could carry it back into X12, so the
+ * interchange is refused here, naming the field.  ISA11 and ISA16 are
+ * the repetition and component separators themselves.  Returns 1 after
+ * the error (nonzero), 0 when the ISA is clean.
+ */
+static int isa_holds_delimiter(cv *c, const x12kit_segment *seg)
+{
+  const x12kit_delimiters *d = &seg->delims;
+  size_t i, k;
+
+  for (i = 0; i < seg->nelem; i++) {
+    const char *v = seg->data + seg->offs[i] + 1;
+    size_t n = seg->offs[i + 1] - seg->offs[i] - 1;
+
+    if (i + 1 == 11 || i + 1 == 16)
+      continue;
+    for (k = 0; k < n; k++)
+      if (v[k] == d->element || v[k] == d->segment || v[k] == d->repetition ||
+          v[k] == d->component)
+        return seg_fail(c, seg, (unsigned)(i + 1), (x12kit_slice){ v, n },
+                        "ISA%02zu holds a delimiter of the interchange, which no "
+                        "document can carry back into X12: correct the ISA", i + 1);
+  }
+  return 0;
+}
+
 static int on_segment(void *ud, const x12kit_segment *seg)
 {
   cv *c = ud;
@@ -922,6 +951,8 @@ static int on_segment(void *ud, const x12kit_segment *seg)
       return refuse(c, seg, "starts an interchange before the IEA of the one before");
     if (seg->len > sizeof c->isa_data || seg->nelem > 16)
       return refuse(c, seg, "is longer than an ISA can be");
+    if (isa_holds_delimiter(c, seg))
+      return 1;
     c->in_ic = 1;
     c->groups = 0;
     memcpy(c->isa_data, seg->data, seg->len);
