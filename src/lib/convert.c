@@ -941,6 +941,12 @@ static int on_segment(void *ud, const x12kit_segment *seg)
   if (c->status)
     return 1;
   c->last = seg->pos;
+  /* Refused whatever the output, so that X12 the converter writes always
+     has documents that carry it. */
+  if (seg->nelem > 99) {
+    too_many_elements(c, seg);
+    return 1;
+  }
   if (c->isa_pending) {
     learn_eol(c, seg);
     if (interchange_out(c))
