@@ -70,3 +70,76 @@ if command -v python3 >/dev/null 2>&1; then
 else
   json() { tap_diag "python3 missing: JSON checked for well-formedness only"; grep -q '^{' "$T/out"; }
 fi
+
+# ---- the simulator (x12kit serve) over TLS on loopback ----
+#
+# For the tests that talk to it.  They skip themselves when openssl is
+# missing, make certificates with sim_certs, set
+#   trap 'stop_all; rm -rf "$T"' EXIT
+# and start servers with sim_start.  $RULES, when set, is the payer
+# rules file (default: the bundled sample).
+
+# sim_certs [client] [other]: a test CA ($T/ca.pem, ca.key) and a server
+# certificate for 127.0.0.1 and localhost signed by it ($T/server.pem,
+# server.key); "client" adds a client certificate signed by the CA
+# ($T/client.pem, client.key), "other" a second CA that signed nothing
+# the server has ($T/other.pem).  Bails out when openssl fails.
+sim_certs()
+{
+  (
+    cd "$T" || exit 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
+      -subj "/CN=x12kit test CA" || exit 1
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
+      -subj "/CN=localhost" || exit 1
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+      -out server.pem -days 2 -extfile server.ext || exit 1
+    for extra in "$@"; do
+      case $extra in
+        client)
+          openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr \
+            -subj "/CN=x12kit test clinic" || exit 1
+          openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+            -out client.pem -days 2 || exit 1 ;;
+        other)
+          openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 \
+            -subj "/CN=x12kit other CA" || exit 1 ;;
+      esac
+    done
+  ) >"$T/openssl.log" 2>&1 || { echo "Bail out! cannot make test certificates"; exit 1; }
+}
+
+# The simulators started by sim_start; stop_all stops every one.
+PIDS=
+stop_all()
+{
+  for p in $PIDS; do
+    kill "$p" 2>/dev/null
+  done
+  wait 2>/dev/null
+  PIDS=
+}
+
+# sim_start NAME ARGS...: starts x12kit serve with the test server
+# certificate, $RULES and ARGS, its output in $T/NAME.out and
+# $T/NAME.err, and waits until it listens.  Sets PORT and URL (PORT is
+# empty when it did not start).
+sim_start()
+{
+  name=$1
+  shift
+  "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" \
+    --rules "${RULES:-$X12KIT_FIXTURES/simulator/payer-rules.xml}" "$@" \
+    >"$T/$name.out" 2>"$T/$name.err" &
+  pid=$!
+  PIDS="$PIDS $pid"
+  i=0
+  while [ $i -lt 200 ] && ! grep -q '^listening on ' "$T/$name.out" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+    i=$((i + 1))
+  done
+  PORT=$(sed -n '1s/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.out")
+  URL=https://127.0.0.1:$PORT/core
+}

@@ -181,30 +181,9 @@ if ! grep -q -i 'appeal' "$X12KIT_SRCDIR/src/cli/serve.c" 2>/dev/null; then
   exit
 fi
 
-SERVER=
-stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; }
-trap 'stop_server; rm -rf "$T"' EXIT
-(
-  cd "$T" || exit 1
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
-    -subj "/CN=x12kit test CA" || exit 1
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
-    -subj "/CN=localhost" || exit 1
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-    -out server.pem -days 2 -extfile server.ext || exit 1
-) >"$T/openssl.log" 2>&1 || { echo "Bail out! cannot make test certificates"; exit 1; }
-
-"$CLI" serve --cert "$T/server.pem" --key "$T/server.key" \
-  --rules "$F/simulator/payer-rules.xml" --listen 127.0.0.1:0 >"$T/serve.out" 2>"$T/serve.err" &
-SERVER=$!
-i=0
-while [ $i -lt 200 ] && ! grep -q '^listening on ' "$T/serve.out" 2>/dev/null; do
-  kill -0 "$SERVER" 2>/dev/null || break
-  sleep 0.05
-  i=$((i + 1))
-done
-PORT=$(sed -n '1s/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/serve.out")
+trap 'stop_all; rm -rf "$T"' EXIT
+sim_certs
+sim_start serve
 if [ -z "$PORT" ]; then
   tap_not_ok "the simulator starts"
   tap_done

@@ -15,48 +15,9 @@ if ! command -v openssl >/dev/null 2>&1; then
   exit 0
 fi
 
-PIDS=
-stop_all()
-{
-  for p in $PIDS; do
-    kill "$p" 2>/dev/null
-  done
-  wait 2>/dev/null
-}
 trap 'stop_all; rm -rf "$T"' EXIT
 
-# ---- certificates ----
-(
-  cd "$T" || exit 1
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
-    -subj "/CN=x12kit test CA" || exit 1
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
-    -subj "/CN=localhost" || exit 1
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-    -out server.pem -days 2 -extfile server.ext || exit 1
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 \
-    -subj "/CN=x12kit other CA" || exit 1
-) >"$T/openssl.log" 2>&1 || { echo "Bail out! cannot make test certificates"; exit 1; }
-
-# start NAME ARGS...: starts a server; sets PORT and URL.
-start()
-{
-  name=$1
-  shift
-  "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" --rules "$RULES" "$@" \
-    >"$T/$name.out" 2>"$T/$name.err" &
-  pid=$!
-  PIDS="$PIDS $pid"
-  i=0
-  while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/$name.out" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-    i=$((i + 1))
-  done
-  PORT=$(sed -n '1s/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.out")
-  URL=https://127.0.0.1:$PORT/core
-}
+sim_certs other
 
 # An X12 request from a fixture with its own ISA13 (and more sed edits).
 x12()
@@ -79,7 +40,7 @@ batch()
     --receiver CEDARVALLEYHP "$@"
 }
 
-start s1
+sim_start s1
 if [ -z "$PORT" ]; then
   echo "Bail out! the simulator did not start"
   sed 's/^/# /' "$T/s1.err"
@@ -172,7 +133,6 @@ expect 0 "batch --help" has_out 'batch fetch ack|results'
 
 # nothing of the payload in the simulator's log; no crash
 stop_all
-PIDS=
 ok_if "the simulator logs no patient data" sh -c "! grep -q 'LINDQVIST\|CVK300418826' '$T/s1.err'"
 ok_if "the simulator reported no sanitizer error" \
   sh -c "! grep -q -e Sanitizer -e 'runtime error' -e Segmentation '$T/s1.err'"

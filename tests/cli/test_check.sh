@@ -14,48 +14,9 @@ if ! command -v openssl >/dev/null 2>&1; then
   exit 0
 fi
 
-PIDS=
-stop_all()
-{
-  for p in $PIDS; do
-    kill "$p" 2>/dev/null
-  done
-  wait 2>/dev/null
-}
 trap 'stop_all; rm -rf "$T"' EXIT
 
-(
-  cd "$T" || exit 1
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
-    -subj "/CN=x12kit test CA" || exit 1
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
-    -subj "/CN=localhost" || exit 1
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-    -out server.pem -days 2 -extfile server.ext || exit 1
-  # a second CA that signed nothing the server has: not trusted
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 \
-    -subj "/CN=x12kit other CA" || exit 1
-) >"$T/openssl.log" 2>&1 || { echo "Bail out! cannot make test certificates"; exit 1; }
-
-# start NAME ARGS...: starts a simulator; sets URL.
-start()
-{
-  name=$1
-  shift
-  "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" --rules "$RULES" \
-    --listen 127.0.0.1:0 "$@" >"$T/$name.out" 2>"$T/$name.err" &
-  pid=$!
-  PIDS="$PIDS $pid"
-  i=0
-  while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/$name.out" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-    i=$((i + 1))
-  done
-  port=$(sed -n '1s/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.out")
-  URL=https://127.0.0.1:$port/core
-}
+sim_certs other
 
 ok_if()
 {
@@ -81,7 +42,7 @@ REQ278=$F/auth/278-request-infusions.json
 
 tap_plan 44
 
-start main
+sim_start main
 CONN="--endpoint $URL --ca $T/ca.pem"
 
 # ---- eligibility check against build + send + explain ----
@@ -223,7 +184,7 @@ run "$CLI" auth submit $CONN --request "$REQ278" --cpt 99213 --units 6 --control
 expect 5 "99213: not certified (exit 5), as JSON" json "j['exit_status'] == 5"
 
 # ---- refusals and failures ----
-start ack --fault ack999
+sim_start ack --fault ack999
 # shellcheck disable=SC2086
 run "$CLI" eligibility check --endpoint "$URL" --ca "$T/ca.pem" $PATIENT --control 301 \
   --save-response "$T/999.x12"
@@ -242,7 +203,7 @@ expect 3 "a CA that did not sign the server: exit 3" has_err 'not trusted'
 "$CLI" eligibility build $PATIENT --control 303 >"$T/untrusted.built"
 ok_if "the request is saved even when the send fails" cmp -s "$T/untrusted.x12" "$T/untrusted.built"
 
-start slow --fault delay=3000
+sim_start slow --fault delay=3000
 # shellcheck disable=SC2086
 run "$CLI" eligibility check --endpoint "$URL" --ca "$T/ca.pem" $PATIENT --control 304 --timeout 1
 expect 8 "no answer in time: outcome unknown (exit 8) with the PayloadID" \
@@ -260,7 +221,6 @@ expect 3 "--save-request that cannot be written: exit 3, nothing sent" \
 ok_if "no temporary file is left behind" sh -c "! ls '$T' | grep -q '\.x12\.'"
 
 stop_all
-PIDS=
 ok_if "no simulator reported a sanitizer error or crashed" \
   sh -c "! cat '$T'/*.err | grep -q -e Sanitizer -e 'runtime error' -e Segmentation"
 ok_if "the simulator logged no patient data" \

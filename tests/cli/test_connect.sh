@@ -12,50 +12,9 @@ if ! command -v openssl >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; th
   exit 0
 fi
 
-PIDS=
-stop_all()
-{
-  for p in $PIDS; do
-    kill "$p" 2>/dev/null
-  done
-  wait 2>/dev/null
-}
 trap 'stop_all; rm -rf "$T"' EXIT
 
-# ---- certificates ----
-(
-  cd "$T" || exit 1
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
-    -subj "/CN=x12kit test CA" || exit 1
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
-    -subj "/CN=localhost" || exit 1
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-    -out server.pem -days 2 -extfile server.ext || exit 1
-  openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr \
-    -subj "/CN=x12kit test clinic" || exit 1
-  openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-    -out client.pem -days 2 || exit 1
-) >"$T/openssl.log" 2>&1 || { echo "Bail out! cannot make test certificates"; exit 1; }
-
-# start NAME ARGS...: starts a server; sets PORT and URL.
-start()
-{
-  name=$1
-  shift
-  "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" --rules "$RULES" "$@" \
-    >"$T/$name.out" 2>"$T/$name.err" &
-  pid=$!
-  PIDS="$PIDS $pid"
-  i=0
-  while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/$name.out" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-    i=$((i + 1))
-  done
-  PORT=$(sed -n '1s/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.out")
-  URL=https://127.0.0.1:$PORT/core
-}
+sim_certs client
 
 # An X12 request from a fixture with its own ISA13 (and more sed edits).
 x12()
@@ -153,7 +112,7 @@ in_payload() { grep -q -e "$1" "$T/payload"; }
 tap_plan 97
 
 # ---- a plain server ----
-start main --port-file "$T/port"
+sim_start main --port-file "$T/port"
 ok_if "serve prints the port it listens on" test -n "$PORT"
 ok_if "serve writes the port to --port-file" test "$(cat "$T/port" 2>/dev/null)" = "$PORT"
 
@@ -518,7 +477,7 @@ chmod 0644 "$T/creds"
 run "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" --rules "$RULES" --credentials "$T/creds"
 expect 2 "a credentials file others can read is refused" has_err '0600'
 chmod 0600 "$T/creds"
-start creds --credentials "$T/creds"
+sim_start creds --credentials "$T/creds"
 x12 270-eligibility.x12 000000401 >"$T/270c"
 soap "$T/req" "$T/270c" X12_270_Request_005010X279A1 "$(new_id)"
 post "$T/req" "$SOAP_CT"
@@ -532,7 +491,7 @@ ok_if "the right credentials: a 271" in_resp 'ST\*271'
 ok_if "the password is not logged" sh -c "! grep -q s3cret '$T/creds.err'"
 
 # ---- mutual TLS ----
-start mtls --client-ca "$T/ca.pem"
+sim_start mtls --client-ca "$T/ca.pem"
 soap "$T/req" "$T/270a" X12_270_Request_005010X279A1 "$(new_id)"
 post "$T/req" "$SOAP_CT" --cert "$T/client.pem" --key "$T/client.key"
 ok_if "mutual TLS: a client with a certificate is answered" test "$code" = 200
@@ -563,37 +522,37 @@ fault_post()
   soap "$T/req" "$T/270f" X12_270_Request_005010X279A1 "$FID"
   post "$T/req" "$SOAP_CT" "$@"
 }
-start f1 --fault delay=400
+sim_start f1 --fault delay=400
 fault_post -w '%{http_code} %{time_total}' -o "$T/resp"
 t=$(echo "$code" | cut -d' ' -f2)
 ok_if "fault delay=400: the answer comes after 0.4 s" \
   sh -c "echo '$t' | awk '{ exit !(\$1 >= 0.4) }' && grep -q 'ST\*271' '$T/resp'"
-start f2 --fault drop
+sim_start f2 --fault drop
 fault_post
 ok_if "fault drop: the connection closes with no answer" \
   sh -c "[ '$rc' -ne 0 ] && [ ! -s '$T/resp' ]"
-start f3 --fault http500
+sim_start f3 --fault http500
 fault_post
 ok_if "fault http500: HTTP 500" test "$code" = 500
-start f4 --fault soapfault
+sim_start f4 --fault soapfault
 fault_post
 ok_if "fault soapfault: a Receiver SOAP fault" sh -c "[ '$code' = 500 ] && grep -q 'Receiver' '$T/resp' && grep -q 'Fault' '$T/resp'"
-start f5 --fault mtom
+sim_start f5 --fault mtom
 fault_post
 ok_if "fault mtom: a multipart/related answer holding the 271" \
   sh -c "grep -qi '^content-type: multipart/related' '$T/hdr' && grep -q 'ST\*271' '$T/resp'"
-start f6 --fault wrong-payload-id
+sim_start f6 --fault wrong-payload-id
 fault_post
 ok_if "fault wrong-payload-id: another PayloadID comes back" \
   sh -c "grep -q '<PayloadID>' '$T/resp' && ! grep -q '$FID' '$T/resp'"
-start f7 --fault ack999
+sim_start f7 --fault ack999
 fault_post
 ok_if "fault ack999: a 999 instead of the 271" \
   sh -c "grep -q 'ST\*999' '$T/resp' && grep -q 'AK9\*A' '$T/resp'"
-start f8 --fault ta1
+sim_start f8 --fault ta1
 fault_post
 ok_if "fault ta1: a TA1 instead of the 271" in_resp 'TA1\*000000[0-9]*\*[0-9]*\*[0-9]*\*A\*000'
-start f9 --fault drop
+sim_start f9 --fault drop
 x12 270-eligibility.x12 000000811 >"$T/270fb"
 FID=$(new_id)
 batch_soap "$T/breq" $SUBMIT X12_270_Request_005010X279A1 "$FID" "$T/270fb"
@@ -607,7 +566,7 @@ ok_if "fault drop on a results retrieval: no answer" sh -c "[ '$rc' -ne 0 ] && [
 retrieve $RESREQ $PT_RESREQ "$RID"
 ok_if "the retrieval repeated with its PayloadID gets the 271 it lost" \
   sh -c "grep -q 'NM1\*IL\*1\*LINDQVIST\*SAM' '$T/payload'"
-start main2
+sim_start main2
 x12 270-eligibility.x12 000000601 -e 's/CVK300418826/CVK399000002/' -e 's/LINDQVIST\*SAM/SLOW*SAM/' >"$T/270s"
 soap "$T/req" "$T/270s" X12_270_Request_005010X279A1 "$(new_id)"
 post "$T/req" "$SOAP_CT" -w '%{time_total}'
@@ -618,7 +577,7 @@ sed 's|<auth procedure="96365" diagnosis="F332" decision="certified" cert-prefix
   "$RULES" >"$T/rules-dates.xml"
 RULES_SAVED=$RULES
 RULES=$T/rules-dates.xml
-start dates
+sim_start dates
 RULES=$RULES_SAVED
 x12 278-request-infusions.x12 000000321 >"$T/278d"
 soap "$T/req" "$T/278d" X12_278_Request_005010X217E1_2 "$(new_id)"
@@ -635,6 +594,5 @@ run "$CLI" serve --cert "$T/server.pem" --key "$T/server.key" --rules "$RULES" -
 expect 2 "an unknown fault is a usage error"
 
 stop_all
-PIDS=
 ok_if "no server reported a sanitizer error or crashed" \
   sh -c "! cat '$T'/*.err | grep -q -e Sanitizer -e 'runtime error' -e Segmentation"
