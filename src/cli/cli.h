@@ -98,6 +98,14 @@ int cli_load_schema(const char *dir, x12kit_schema **out);
 /* Writes |s| to |fp| with control bytes shown as '?'. */
 void cli_put_safe(FILE *fp, const char *s);
 
+/*
+ * Writes |len| bytes at |buf| to |path| completely or not at all: a
+ * temporary file beside it (mode 0600: it holds health information),
+ * synced, then renamed over |path|.  On failure prints "cannot save the
+ * WHAT to PATH: reason" and returns CLI_IO (CLI_INTERNAL without memory).
+ */
+int cli_save_file(const char *path, const char *what, const char *buf, size_t len);
+
 /* "s" unless n is 1, for "1 segment" / "2 segments". */
 const char *cli_plural(unsigned long n);
 

@@ -64,40 +64,6 @@ static int usage_error(const char *msg)
   return cli_usage_error(usage, msg);
 }
 
-/* Writes |len| bytes to |path| through a temporary file and a rename, so
-   that a reader never sees half of it. */
-static int write_output(const char *path, const char *data, size_t len)
-{
-  size_t n = strlen(path);
-  char *tmp = malloc(n + 8);
-  FILE *fp = NULL;
-  int fd;
-
-  if (!tmp)
-    return cli_nomem();
-  memcpy(tmp, path, n);
-  memcpy(tmp + n, ".XXXXXX", 8);
-  fd = mkstemp(tmp);                   /* mode 0600: the payload holds patient data */
-  if (fd >= 0)
-    fp = fdopen(fd, "wb");
-  if (!fp || fwrite(data, 1, len, fp) != len || fflush(fp) != 0 || fsync(fd) != 0 ||
-      fclose(fp) != 0 || rename(tmp, path) != 0) {
-    int e = errno;
-
-    if (fp)
-      fclose(fp);
-    else if (fd >= 0)
-      close(fd);
-    if (fd >= 0)
-      unlink(tmp);
-    fprintf(stderr, CLI_NAME ": %s: cannot write the answer: %s\n", path, strerror(e));
-    free(tmp);
-    return CLI_IO;
-  }
-  free(tmp);
-  return CLI_OK;
-}
-
 static int write_stdout(const char *data, size_t len)
 {
   if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -204,7 +170,7 @@ int cmd_batch(int argc, char **argv)
   /* whatever came back is written, even an unexpected item: the server
      handed it out, and a refusal explains itself */
   if (r.payload && r.payload_len)
-    status = output ? write_output(output, r.payload, r.payload_len)
+    status = output ? cli_save_file(output, "answer", r.payload, r.payload_len)
                     : write_stdout(r.payload, r.payload_len);
   if (status == CLI_OK) {
     if (rc != X12KIT_OK)

@@ -35,16 +35,7 @@ enum {
  * ReceiverID (see submit_key).
  */
 #define CONNECT_OPTIONS \
-  { "endpoint", required_argument, NULL, CLI_OPT_ENDPOINT }, \
-  { "envelope", required_argument, NULL, CLI_OPT_ENVELOPE }, \
-  { "ca", required_argument, NULL, CLI_OPT_CA }, \
-  { "pin", required_argument, NULL, CLI_OPT_PIN }, \
-  { "cert", required_argument, NULL, CLI_OPT_CERT }, \
-  { "key", required_argument, NULL, CLI_OPT_KEY }, \
-  { "credentials", required_argument, NULL, CLI_OPT_CREDENTIALS }, \
-  { "timeout", required_argument, NULL, CLI_OPT_TIMEOUT }, \
-  { "config", required_argument, NULL, CLI_OPT_CONFIG }, \
-  { "profile", required_argument, NULL, CLI_OPT_PROFILE }, \
+  CLI_CONNECT_LONGOPTS_NO_IDS, \
   { "json", no_argument, NULL, OPT_JSON }, \
   { "show-data", no_argument, NULL, OPT_SHOW_DATA }, \
   { "save-request", required_argument, NULL, OPT_SAVE_REQUEST }, \
@@ -318,52 +309,6 @@ static int scan_request(submit *s, const char *buf, size_t len)
   return rc;
 }
 
-/* ---- saving ---- */
-
-/*
- * Writes |len| bytes at |buf| to |path| completely or not at all: a
- * temporary file beside it (mode 0600: it holds health information),
- * synced, then renamed over |path|.  Prints why and returns CLI_IO on
- * failure.
- */
-static int save(const char *path, const char *what, const char *buf, size_t len)
-{
-  char tmp[MAX_SAVE_NAME + 16];
-  size_t done = 0;
-  int fd, err = 0;
-
-  snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-  fd = mkstemp(tmp);
-  if (fd < 0) {
-    err = errno;
-  } else {
-    while (done < len) {
-      ssize_t n = write(fd, buf + done, len - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0) {
-        err = n < 0 ? errno : EIO;
-        break;
-      }
-      done += (size_t)n;
-    }
-    if (!err && fsync(fd) != 0)
-      err = errno;
-    if (close(fd) != 0 && !err)
-      err = errno;
-    if (!err && rename(tmp, path) != 0)
-      err = errno;
-    if (err)
-      unlink(tmp);
-  }
-  if (!err)
-    return CLI_OK;
-  fprintf(stderr, "%s: cannot save the %s to ", CLI_NAME, what);
-  cli_put_safe(stderr, path);
-  fprintf(stderr, ": %s\n", strerror(err));
-  return CLI_IO;
-}
-
 /* ---- tracking ---- */
 
 /* One line on standard error for what recording did; no patient data is in it. */
@@ -488,7 +433,7 @@ static int send_and_explain(submit *s, const char *schemas, const char *req, siz
   if (s->ask.sessions && s->ask.ncpt == 0)
     return usage_error("an estimate needs a procedure: give --cpt");
   /* the request is kept before it goes out: it is the clinic's record of what was sent */
-  if (s->save_request && (rc = save(s->save_request, "request", req, reqlen)) != CLI_OK) {
+  if (s->save_request && (rc = cli_save_file(s->save_request, "request", req, reqlen)) != CLI_OK) {
     fprintf(stderr, "%s: nothing was sent\n", CLI_NAME);
     return rc;
   }
@@ -499,7 +444,7 @@ static int send_and_explain(submit *s, const char *schemas, const char *req, siz
   memset(&err, 0, sizeof err);
   rc = x12kit_client_send(s->client, req, reqlen, NULL, &r, &err);
   if (r.payload && r.payload_len && s->save_response)
-    saved = save(s->save_response, "response", r.payload, r.payload_len);
+    saved = cli_save_file(s->save_response, "response", r.payload, r.payload_len);
   status = cli_connect_report(s->is_278 ? "the 278 request" : "the 270 request", rc, &r, &err);
   name = s->save_response ? s->save_response : "<answer>";
 

@@ -31,8 +31,12 @@ enum {
   CLI_OPT_CONFIG, CLI_OPT_PROFILE
 };
 
-/* Entries for a struct option table. */
-#define CLI_CONNECT_LONGOPTS \
+/*
+ * Entries for a struct option table: every connection option but
+ * --sender and --receiver, which the builders (eligibility check, auth
+ * submit) also take as ISA06 and ISA08; then all of them.
+ */
+#define CLI_CONNECT_LONGOPTS_NO_IDS \
   { "endpoint", required_argument, NULL, CLI_OPT_ENDPOINT }, \
   { "envelope", required_argument, NULL, CLI_OPT_ENVELOPE }, \
   { "ca", required_argument, NULL, CLI_OPT_CA }, \
@@ -40,11 +44,14 @@ enum {
   { "cert", required_argument, NULL, CLI_OPT_CERT }, \
   { "key", required_argument, NULL, CLI_OPT_KEY }, \
   { "credentials", required_argument, NULL, CLI_OPT_CREDENTIALS }, \
-  { "sender", required_argument, NULL, CLI_OPT_SENDER }, \
-  { "receiver", required_argument, NULL, CLI_OPT_RECEIVER }, \
   { "timeout", required_argument, NULL, CLI_OPT_TIMEOUT }, \
   { "config", required_argument, NULL, CLI_OPT_CONFIG }, \
   { "profile", required_argument, NULL, CLI_OPT_PROFILE }
+
+#define CLI_CONNECT_LONGOPTS \
+  CLI_CONNECT_LONGOPTS_NO_IDS, \
+  { "sender", required_argument, NULL, CLI_OPT_SENDER }, \
+  { "receiver", required_argument, NULL, CLI_OPT_RECEIVER }
 
 /* The usage line fragment and --help lines of the connection options. */
 #define CLI_CONNECT_USAGE \

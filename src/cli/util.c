@@ -747,3 +747,45 @@ int cli_refused(const x12kit_error *err)
   fputc('\n', stderr);
   return err->code == X12KIT_ERR_ARG ? CLI_INVALID : CLI_INTERNAL;
 }
+
+int cli_save_file(const char *path, const char *what, const char *buf, size_t len)
+{
+  size_t n = strlen(path), done = 0;
+  char *tmp = malloc(n + sizeof ".XXXXXX");
+  int fd, err = 0;
+
+  if (tmp == NULL)
+    return cli_nomem();
+  memcpy(tmp, path, n);
+  memcpy(tmp + n, ".XXXXXX", sizeof ".XXXXXX");
+  fd = mkstemp(tmp);                   /* mode 0600: the bytes hold health information */
+  if (fd < 0) {
+    err = errno;
+  } else {
+    while (done < len) {
+      ssize_t w = write(fd, buf + done, len - done);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0) {
+        err = w < 0 ? errno : EIO;
+        break;
+      }
+      done += (size_t)w;
+    }
+    if (!err && fsync(fd) != 0)
+      err = errno;
+    if (close(fd) != 0 && !err)
+      err = errno;
+    if (!err && rename(tmp, path) != 0)
+      err = errno;
+    if (err)
+      unlink(tmp);
+  }
+  free(tmp);
+  if (!err)
+    return CLI_OK;
+  fprintf(stderr, "%s: cannot save the %s to ", CLI_NAME, what);
+  cli_put_safe(stderr, path);
+  fprintf(stderr, ": %s\n", strerror(err));
+  return CLI_IO;
+}
