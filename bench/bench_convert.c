@@ -139,50 +139,35 @@ struct child_result {
   int rc;
 };
 
+struct convert_job {
+  const x12kit_schema *schema;
+  int fd;
+};
+
+/* The child's work: converts job->fd to JSON, the status into |out|; nothing when fd < 0. */
+static void convert_job_run(void *ud, void *out)
+{
+  struct convert_job *job = ud;
+  int *rc = out;
+  struct sink sk;
+  x12kit_error err;
+
+  if (job->fd < 0)
+    return;
+  memset(&sk, 0, sizeof sk);
+  lseek(job->fd, 0, SEEK_SET);
+  *rc = x12kit_convert(job->schema, X12KIT_FORMAT_X12, X12KIT_FORMAT_JSON, read_fd, &job->fd,
+                       to_sink, &sk, NULL, NULL, &err);
+}
+
 /* Converts |fd| to JSON in a child, so that its peak RSS is its own; |fd| < 0 measures none. */
 static void convert_in_child(const x12kit_schema *schema, int fd, struct child_result *res)
 {
-  int pipefd[2], status;
-  pid_t pid;
-  ssize_t n;
+  struct convert_job job = { schema, fd };
 
-  if (pipe(pipefd) != 0)
-    bench_die("pipe: %s", strerror(errno));
-  fflush(NULL);
-  pid = fork();
-  if (pid < 0)
-    bench_die("fork: %s", strerror(errno));
-  if (pid == 0) {
-    struct child_result r;
-    struct rusage ru;
-    struct sink sk;
-    double t0;
-
-    memset(&r, 0, sizeof r);
-    memset(&sk, 0, sizeof sk);
-    close(pipefd[0]);
-    t0 = bench_now();
-    if (fd >= 0) {
-      x12kit_error err;
-      lseek(fd, 0, SEEK_SET);
-      r.rc = x12kit_convert(schema, X12KIT_FORMAT_X12, X12KIT_FORMAT_JSON, read_fd, &fd,
-                            to_sink, &sk, NULL, NULL, &err);
-    }
-    r.seconds = bench_now() - t0;
-    getrusage(RUSAGE_SELF, &ru);
-    r.maxrss_kib = ru.ru_maxrss;
-    if (write(pipefd[1], &r, sizeof r) != (ssize_t)sizeof r)
-      _exit(1);
-    _exit(0);
-  }
-  close(pipefd[1]);
-  do
-    n = read(pipefd[0], res, sizeof *res);
-  while (n < 0 && errno == EINTR);
-  close(pipefd[0]);
-  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-      n != (ssize_t)sizeof *res)
-    bench_die("benchmark child process failed");
+  memset(res, 0, sizeof *res);
+  bench_in_child(convert_job_run, &job, &res->rc, sizeof res->rc, &res->seconds,
+                 &res->maxrss_kib);
 }
 
 static void usage(FILE *fp)

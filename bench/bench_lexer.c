@@ -211,47 +211,23 @@ struct child_result {
   struct tally t;
 };
 
+/* The child's work: streams the descriptor at |ud| into the tally at |out|; nothing when < 0. */
+static void stream_job_run(void *ud, void *out)
+{
+  int fd = *(int *)ud;
+
+  if (fd >= 0)
+    lex_stream(fd, out);
+}
+
 /*
  * Streams |fd| in a child process (or only measures it, when |fd| < 0)
  * so that its peak RSS is not the parent's.
  */
 static void stream_in_child(int fd, struct child_result *res)
 {
-  int pipefd[2], status;
-  pid_t pid;
-  ssize_t n;
-
-  if (pipe(pipefd) != 0)
-    die("pipe: %s", strerror(errno));
-  fflush(NULL);
-  pid = fork();
-  if (pid < 0)
-    die("fork: %s", strerror(errno));
-  if (pid == 0) {
-    struct child_result r;
-    struct rusage ru;
-    double t0;
-
-    memset(&r, 0, sizeof r);
-    close(pipefd[0]);
-    t0 = now();
-    if (fd >= 0)
-      lex_stream(fd, &r.t);
-    r.seconds = now() - t0;
-    getrusage(RUSAGE_SELF, &ru);
-    r.maxrss_kib = ru.ru_maxrss;
-    if (write(pipefd[1], &r, sizeof r) != (ssize_t)sizeof r)
-      _exit(1);
-    _exit(0);
-  }
-  close(pipefd[1]);
-  do
-    n = read(pipefd[0], res, sizeof *res);
-  while (n < 0 && errno == EINTR);
-  close(pipefd[0]);
-  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0
-      || n != (ssize_t)sizeof *res)
-    die("benchmark child process failed");
+  memset(res, 0, sizeof *res);
+  bench_in_child(stream_job_run, &fd, &res->t, sizeof res->t, &res->seconds, &res->maxrss_kib);
 }
 
 static int report_lex(const char *what, const struct tally *t)

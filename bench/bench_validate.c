@@ -264,47 +264,31 @@ struct child_result {
   struct tally t;
 };
 
+struct validate_job {
+  const x12kit_schema *schema;
+  int fd;
+};
+
+/* The child's work: validates job->fd into the tally at |out|; nothing when fd < 0. */
+static void validate_job_run(void *ud, void *out)
+{
+  struct validate_job *job = ud;
+
+  if (job->fd >= 0)
+    validate_stream(job->schema, job->fd, out);
+}
+
 /*
  * Validates |fd| in a child process (or only measures it, when |fd| < 0)
  * so that its peak RSS is not the parent's.
  */
 static void validate_in_child(const x12kit_schema *schema, int fd, struct child_result *res)
 {
-  int pipefd[2], status;
-  pid_t pid;
-  ssize_t n;
+  struct validate_job job = { schema, fd };
 
-  if (pipe(pipefd) != 0)
-    die("pipe: %s", strerror(errno));
-  fflush(NULL);
-  pid = fork();
-  if (pid < 0)
-    die("fork: %s", strerror(errno));
-  if (pid == 0) {
-    struct child_result r;
-    struct rusage ru;
-    double t0;
-
-    memset(&r, 0, sizeof r);
-    close(pipefd[0]);
-    t0 = now();
-    if (fd >= 0)
-      validate_stream(schema, fd, &r.t);
-    r.seconds = now() - t0;
-    getrusage(RUSAGE_SELF, &ru);
-    r.maxrss_kib = ru.ru_maxrss;
-    if (write(pipefd[1], &r, sizeof r) != (ssize_t)sizeof r)
-      _exit(1);
-    _exit(0);
-  }
-  close(pipefd[1]);
-  do
-    n = read(pipefd[0], res, sizeof *res);
-  while (n < 0 && errno == EINTR);
-  close(pipefd[0]);
-  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0
-      || n != (ssize_t)sizeof *res)
-    die("benchmark child process failed");
+  memset(res, 0, sizeof *res);
+  bench_in_child(validate_job_run, &job, &res->t, sizeof res->t, &res->seconds,
+                 &res->maxrss_kib);
 }
 
 /* 1 when |t| shows a problem with the input, after saying what. */

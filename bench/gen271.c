@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -430,4 +432,59 @@ char *bench_load(int fd, size_t len)
     got += (size_t)n;
   }
   return buf;
+}
+
+/* Reads exactly |len| bytes from |fd|; 0, or -1 on a short read or error. */
+static int read_all(int fd, void *buf, size_t len)
+{
+  char *p = buf;
+
+  while (len > 0) {
+    ssize_t n = read(fd, p, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+void bench_in_child(void (*fn)(void *ud, void *out), void *ud, void *out, size_t out_size,
+                    double *seconds, long *maxrss_kib)
+{
+  struct { double seconds; long maxrss_kib; } head;
+  int pipefd[2], status, bad;
+  pid_t pid;
+
+  if (pipe(pipefd) != 0)
+    bench_die("pipe: %s", strerror(errno));
+  fflush(NULL);
+  pid = fork();
+  if (pid < 0)
+    bench_die("fork: %s", strerror(errno));
+  if (pid == 0) {
+    struct rusage ru;
+    double t0;
+
+    close(pipefd[0]);
+    memset(&head, 0, sizeof head);
+    t0 = bench_now();
+    fn(ud, out);
+    head.seconds = bench_now() - t0;
+    getrusage(RUSAGE_SELF, &ru);
+    head.maxrss_kib = ru.ru_maxrss;
+    if (write(pipefd[1], &head, sizeof head) != (ssize_t)sizeof head ||
+        write(pipefd[1], out, out_size) != (ssize_t)out_size)
+      _exit(1);
+    _exit(0);
+  }
+  close(pipefd[1]);
+  bad = read_all(pipefd[0], &head, sizeof head) != 0 || read_all(pipefd[0], out, out_size) != 0;
+  close(pipefd[0]);
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || bad)
+    bench_die("benchmark child process failed");
+  *seconds = head.seconds;
+  *maxrss_kib = head.maxrss_kib;
 }

@@ -71,4 +71,13 @@ int bench_input(const char *file, unsigned long size_mb, uint64_t *len, unsigned
 /* Reads the whole of |fd| (|len| bytes) into a malloc'd buffer. */
 char *bench_load(int fd, size_t len);
 
+/*
+ * Runs |fn|(|ud|, |out|) in a child process, so that the peak RSS is the
+ * child's own and not the parent's, and brings back what |fn| wrote into
+ * |out| (|out_size| bytes), the seconds it took and the child's peak RSS
+ * in KiB.  bench_die when the child fails.
+ */
+void bench_in_child(void (*fn)(void *ud, void *out), void *ud, void *out, size_t out_size,
+                    double *seconds, long *maxrss_kib);
+
 #endif /* X12KIT_BENCH_GEN271_H */
