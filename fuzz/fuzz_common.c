@@ -146,3 +146,30 @@ unsigned long fuzz_check_error(const x12kit_error *err, int show)
   CHECK(m == n, "x12kit_error_format sizing call");
   return fuzz_fold(0, buf, (size_t)n);
 }
+
+const x12kit_schema *fuzz_schema(const char *target)
+{
+  static x12kit_schema *schema;
+  const char *dir = getenv("X12KIT_SCHEMA_DIR");
+  x12kit_error err;
+  int rc;
+
+  if (schema != NULL)
+    return schema;
+  if (dir == NULL || *dir == '\0') {
+#ifdef X12KIT_FUZZ_SCHEMA_DIR
+    dir = X12KIT_FUZZ_SCHEMA_DIR;
+#else
+    dir = x12kit_schema_default_dir();
+#endif
+  }
+  memset(&err, 0, sizeof err);
+  rc = x12kit_schema_load(&schema, dir, NULL, &err);
+  if (rc != X12KIT_OK || schema == NULL || x12kit_schema_guide_count(schema) == 0) {
+    fprintf(stderr, "%s: cannot load the maps from %s: %s\n", target, dir,
+            rc != X12KIT_OK && err.text[0] ? err.text
+            : rc != X12KIT_OK ? x12kit_strerror(rc) : "no implementation guide in them");
+    exit(2);
+  }
+  return schema;
+}

@@ -52,4 +52,13 @@ int fuzz_is_terminated(const char *s, size_t size);
  */
 unsigned long fuzz_check_error(const x12kit_error *err, int show);
 
+/*
+ * The implementation-guide maps, loaded on the first call from
+ * $X12KIT_SCHEMA_DIR, else X12KIT_FUZZ_SCHEMA_DIR (when the target is
+ * built with it), else the installed maps; never freed, since a fuzzer
+ * runs until it is stopped.  Exits 2, naming |target|, when they cannot
+ * be loaded or hold no guide.
+ */
+const x12kit_schema *fuzz_schema(const char *target);
+
 #endif /* X12KIT_FUZZ_COMMON_H */

@@ -23,38 +23,13 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static x12kit_schema *schema;
+static const x12kit_schema *schema;
 
-static const char *schema_dir(void)
-{
-  const char *dir = getenv("X12KIT_SCHEMA_DIR");
-
-  if (dir != NULL && *dir != '\0')
-    return dir;
-#ifdef X12KIT_FUZZ_SCHEMA_DIR
-  return X12KIT_FUZZ_SCHEMA_DIR;
-#else
-  return x12kit_schema_default_dir();
-#endif
-}
-
-/* Never freed: the fuzzer runs until it is stopped. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-  x12kit_error err;
-  int rc;
-
   (void)argc;
   (void)argv;
-  if (schema != NULL)
-    return 0;
-  memset(&err, 0, sizeof err);
-  rc = x12kit_schema_load(&schema, schema_dir(), NULL, &err);
-  if (rc != X12KIT_OK || schema == NULL) {
-    fprintf(stderr, "fuzz_convert: cannot load the maps from %s: %s\n", schema_dir(),
-            err.text[0] ? err.text : x12kit_strerror(rc));
-    exit(2);
-  }
+  schema = fuzz_schema("fuzz_convert");
   return 0;
 }
 

@@ -40,39 +40,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* --- the schema, loaded once -------------------------------------------- */
 
-static x12kit_schema *schema;
+static const x12kit_schema *schema;
 
-static const char *schema_dir(void)
-{
-  const char *dir = getenv("X12KIT_SCHEMA_DIR");
-
-  if (dir != NULL && *dir != '\0')
-    return dir;
-#ifdef X12KIT_FUZZ_SCHEMA_DIR
-  return X12KIT_FUZZ_SCHEMA_DIR;
-#else
-  return x12kit_schema_default_dir();
-#endif
-}
-
-/* Never freed: the fuzzer runs until it is stopped. */
 static void load_schema(void)
 {
-  x12kit_error err;
-  const char *dir;
-  int rc;
-
-  if (schema != NULL)
-    return;
-  dir = schema_dir();
-  memset(&err, 0, sizeof err);
-  rc = x12kit_schema_load(&schema, dir, NULL, &err);
-  if (rc != X12KIT_OK || schema == NULL) {
-    fprintf(stderr, "fuzz_validate: cannot load the maps from %s: %s\n", dir,
-            err.text[0] ? err.text : x12kit_strerror(rc));
-    exit(2);
-  }
-  CHECK(x12kit_schema_guide_count(schema) > 0, "schema without guides");
+  schema = fuzz_schema("fuzz_validate");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
