@@ -448,7 +448,10 @@ static int xml_piece(cv *c, x12kit_slice v, const x12kitp_elem *e, const vloc *a
   return xml_text(c, v, at);
 }
 
-/* Element positions are two digits in both documents (NM101). */
+/*
+ * Element positions are two digits in both documents (NM101), so
+ * on_segment refuses a longer segment before anything is written.
+ */
 static int too_many_elements(cv *c, const x12kit_segment *seg)
 {
   return seg_fail(c, seg, 0, (x12kit_slice){ NULL, 0 },
@@ -466,8 +469,6 @@ static int xml_segment(cv *c, const x12kit_segment *seg, const x12kitp_segdef *s
   size_t ind = (size_t)indent < sizeof spaces - 3 ? (size_t)indent : sizeof spaces - 3;
   vloc at = { seg, 0 };
 
-  if (n > 99)
-    return too_many_elements(c, seg);
   if (ob_put(c, spaces, ind) || OB_LIT(c, "<segment id=\"") || ob_str(c, seg->id) ||
       OB_LIT(c, "\" pos=\"") || ob_ulong(c, pos) || OB_LIT(c, "\""))
     return c->status;
@@ -555,9 +556,6 @@ static int json_segment(cv *c, const x12kit_segment *seg, int unplaced, unsigned
   const x12kit_delimiters *d = &seg->delims;
   const unsigned char rep = (unsigned char)d->repetition, comp = (unsigned char)d->component;
   char key[16];                 /* ,"<id>NN": and an id has at most 3 characters */
-
-  if (n > 99)
-    return too_many_elements(c, seg);
 
   if (OB_LIT(c, "{\"segment\":\"") || ob_put(c, seg->id, idn) || OB_LIT(c, "\",\"pos\":") ||
       ob_ulong(c, pos))
